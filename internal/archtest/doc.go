@@ -1,0 +1,2 @@
+// Package archtest holds tests that enforce the project's package layering.
+package archtest
