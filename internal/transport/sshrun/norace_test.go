@@ -1,0 +1,5 @@
+//go:build !race
+
+package sshrun_test
+
+const raceEnabled = false
