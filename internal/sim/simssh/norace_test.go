@@ -1,0 +1,5 @@
+//go:build !race
+
+package simssh
+
+const raceEnabled = false
