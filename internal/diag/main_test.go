@@ -1,0 +1,5 @@
+package diag_test
+
+import "flag"
+
+var update = flag.Bool("update", false, "rewrite golden files")
