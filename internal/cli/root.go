@@ -47,5 +47,7 @@ EXIT STATUS
 	})
 	root.AddCommand(newVersionCommand(g))
 	root.AddCommand(newDiagnoseCommand(g))
+	root.AddCommand(newLabCommand(g))
+	root.AddCommand(newFactsCommand(g))
 	return root
 }

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/nimfleet/nimfleet/internal/cmdline"
 )
@@ -157,4 +158,31 @@ func MasterScript(host string, plan MasterPlan, nonce string) (*Script, error) {
 		add(pLsvg+"."+vg, "/usr/sbin/lsvg", a)
 	}
 	return s, nil
+}
+
+// PlanFromOutput recovers a client plan from saved collection output (the
+// disks probed), for parsing output collected by hand.
+func PlanFromOutput(out *Output) ClientPlan {
+	var p ClientPlan
+	for _, id := range out.Order {
+		if d, ok := strings.CutPrefix(id, pDiskSize+"."); ok {
+			p.Disks = append(p.Disks, d)
+		}
+	}
+	return p
+}
+
+// MasterPlanFromOutput recovers a master plan from saved collection output.
+func MasterPlanFromOutput(out *Output) MasterPlan {
+	var p MasterPlan
+	for _, id := range out.Order {
+		if s, ok := strings.CutPrefix(id, pShowresSpot+"."); ok {
+			p.Spots = append(p.Spots, s)
+		} else if l, ok := strings.CutPrefix(id, pShowresLpp+"."); ok {
+			p.LppSources = append(p.LppSources, l)
+		} else if vg, ok := strings.CutPrefix(id, pLsvg+"."); ok {
+			p.CacheVGs = append(p.CacheVGs, vg)
+		}
+	}
+	return p
 }

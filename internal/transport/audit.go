@@ -174,6 +174,9 @@ func (l *AuditLog) Close() error {
 type AuditOptions struct {
 	// Transport is recorded in every record (see AuditRecord.Transport).
 	Transport string
+	// TransportOf, when set, names the transport per host and takes
+	// precedence over Transport (a router reaches hosts differently).
+	TransportOf func(host string) string
 	// Now returns the current time. Nil means time.Now.
 	Now func() time.Time
 	// Redact, if not nil, rewrites each command line before it is
@@ -223,7 +226,7 @@ func (a *auditor) Run(ctx context.Context, c Command) (Result, error) {
 		V:           AuditVersion,
 		Time:        start.UTC(),
 		Host:        c.Host,
-		Transport:   a.o.Transport,
+		Transport:   a.transport(c.Host),
 		Line:        line,
 		Mutates:     c.Mutates,
 		DurationMS:  end.Sub(start).Milliseconds(),
@@ -275,4 +278,11 @@ func ReadAudit(r io.Reader) ([]AuditRecord, error) {
 			return recs, nil
 		}
 	}
+}
+
+func (a *auditor) transport(host string) string {
+	if a.o.TransportOf != nil {
+		return a.o.TransportOf(host)
+	}
+	return a.o.Transport
 }

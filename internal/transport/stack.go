@@ -8,6 +8,9 @@ type StackOptions struct {
 	// Transport names the base runner in audit records ("ssh", "local",
 	// "lab").
 	Transport string
+	// TransportOf names the transport per host in the audit log; see
+	// AuditOptions.TransportOf.
+	TransportOf func(host string) string
 	// Limit bounds concurrency; the zero value sets no bounds.
 	Limit LimitOptions
 	// Retry configures retries; the zero value gives the defaults of
@@ -61,7 +64,7 @@ func Stack(base Runner, o StackOptions) Runner {
 		r = DryRun(r, o.Plan)
 	}
 	if o.AuditLog != nil {
-		r = Audit(r, o.AuditLog, AuditOptions{Transport: o.Transport, Now: o.Now, Redact: o.Redact})
+		r = Audit(r, o.AuditLog, AuditOptions{Transport: o.Transport, TransportOf: o.TransportOf, Now: o.Now, Redact: o.Redact})
 	}
 	if o.Limit.Global > 0 || o.Limit.PerKey > 0 || o.Limit.KeyLimit != nil {
 		r = Limit(r, o.Limit)
