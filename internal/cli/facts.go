@@ -116,10 +116,10 @@ func writeFactsJSON(w io.Writer, f *facts.Fleet) error {
 		errs[h] = e.Error()
 	}
 	doc := struct {
-		SchemaVersion int                       `json:"schema_version"`
+		SchemaVersion int                      `json:"schema_version"`
 		Masters       map[string]*facts.Master `json:"masters"`
 		Clients       map[string]*facts.Client `json:"clients"`
-		Errors        map[string]string         `json:"errors"`
+		Errors        map[string]string        `json:"errors"`
 	}{factsSchemaVersion, f.Masters, f.Clients, errs}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

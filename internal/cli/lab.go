@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,7 +14,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/nimfleet/nimfleet/internal/inventory"
-	"github.com/nimfleet/nimfleet/internal/names"
+	"github.com/nimfleet/nimfleet/internal/labkit"
 	"github.com/nimfleet/nimfleet/internal/sim"
 	"github.com/nimfleet/nimfleet/internal/sim/simssh"
 )
@@ -167,7 +166,8 @@ func (r *runningLab) writeFiles(cfg sim.Config, keyPEM []byte, via string) error
 	if err := tf.Close(); err != nil {
 		return err
 	}
-	inv, err := r.inventory(cfg, via)
+	inv, err := labkit.Inventory(cfg, labkit.InvOptions{Via: via, Endpoint: labkit.ServerEndpoints(r.Server),
+		Key: r.Key, KnownHosts: r.KnownHosts, File: r.Inventory})
 	if err != nil {
 		return fmt.Errorf("lab inventory: %w", err)
 	}
@@ -180,65 +180,6 @@ func (r *runningLab) writeFiles(cfg sim.Config, keyPEM []byte, via string) error
 	}
 	r.Inv, err = inventory.Load(r.Inventory)
 	return err
-}
-
-// inventory describes the lab's hosts as an administrator would: where they
-// listen, how to log in, and what the plan is (SPOT, lpp_source, cache VG,
-// target disk) — never what is wrong with them.
-func (r *runningLab) inventory(cfg sim.Config, via string) (*inventory.Inventory, error) {
-	inv := &inventory.Inventory{File: r.Inventory}
-	sshOf := func(host string) (inventory.SSH, error) {
-		ep, ok := r.Server.Endpoint(host)
-		if !ok {
-			return inventory.SSH{}, fmt.Errorf("no endpoint for %s", host)
-		}
-		h, p, err := net.SplitHostPort(ep.Addr)
-		if err != nil {
-			return inventory.SSH{}, err
-		}
-		port, _ := strconv.Atoi(p)
-		return inventory.SSH{Address: h, Port: port, User: "root", IdentityFiles: []string{r.Key}, KnownHosts: r.KnownHosts}, nil
-	}
-	masters := map[string]*inventory.Host{}
-	intents := map[string]sim.MasterIntent{}
-	for _, m := range cfg.Masters {
-		s, err := sshOf(m.Name)
-		if err != nil {
-			return nil, err
-		}
-		masters[m.Name] = inv.AddMaster(inventory.Host{Name: m.Name, Via: inventory.ViaSSH, SSH: s, Slots: inventory.DefaultSlots})
-		intents[m.Name] = m.Intent
-	}
-	for _, c := range cfg.Clients {
-		m := masters[c.Master]
-		if m == nil {
-			return nil, fmt.Errorf("client %s: master %s not in the lab", c.Name, c.Master)
-		}
-		in := intents[c.Master]
-		disk := c.TargetDisk
-		if disk == "" {
-			disk = "hdisk1"
-		}
-		h := inventory.Host{Name: c.Name, NIMName: c.Name, Disks: []string{disk}, SPOT: in.Spot, LPPSource: in.LPPSource, CacheVG: in.CacheVG}
-		if in.TargetLevel != "" {
-			lv, err := names.ParseLevel(in.TargetLevel)
-			if err != nil {
-				return nil, err
-			}
-			h.TargetLevel = lv
-		}
-		if via == "master" {
-			h.Via = inventory.ViaMaster
-		} else {
-			s, err := sshOf(c.Name)
-			if err != nil {
-				return nil, err
-			}
-			h.Via, h.SSH = inventory.ViaSSH, s
-		}
-		inv.AddClient(m, h)
-	}
-	return inv, nil
 }
 
 type labServeOptions struct {

@@ -32,35 +32,36 @@ type Client struct {
 	// SessionReason is Session as text, for reports.
 	SessionReason string `json:",omitempty"`
 
-	Hostname    Fact[string]
-	OSLevel     Fact[aix.Level]
-	BootDisk    Fact[string]
-	BootBLV     Fact[string]
-	BootList    Fact[aix.BootList]
-	BosInst     Fact[BosInst]
-	Mounts      Fact[aix.Mounts]
-	Niminfo     Fact[aix.Niminfo]
-	Nimsh       Fact[aix.Subsystems]
-	Prtconf     Fact[aix.Prtconf]
-	RealmemKB   Fact[int]
-	Filesets    Fact[[]aix.LslppEntry]
-	Efixes      Fact[[]aix.Efix]
-	EfixLocks   Fact[[]aix.EfixLock]
-	TCB         Fact[bool]
-	Groups      Fact[aix.GroupCheck]
-	BlvLevel    Fact[aix.BlvLevel]
-	IPLDevice   Fact[aix.FileInfo]
-	Processes   Fact[aix.Processes]
-	SshdConfig  Fact[string]
-	DF          Fact[aix.DF]
-	Disks       map[string]*Disk
-	PVs         Fact[aix.PVs]
-	VGs         Fact[[]string]
-	VGsOnline   Fact[[]string]
-	Rootvg      Fact[aix.VGInfo]
-	RootvgLVs   Fact[aix.LVList]
-	RootvgMap   Fact[aix.PartitionMap]
-	RootvgLock  Fact[bool]
+	Hostname   Fact[string]
+	OSLevel    Fact[aix.Level]
+	BootDisk   Fact[string]
+	BootBLV    Fact[string]
+	BootList   Fact[aix.BootList]
+	BosInst    Fact[BosInst]
+	Mounts     Fact[aix.Mounts]
+	Niminfo    Fact[aix.Niminfo]
+	Nimsh      Fact[aix.Subsystems]
+	Prtconf    Fact[aix.Prtconf]
+	RealmemKB  Fact[int]
+	Filesets   Fact[[]aix.LslppEntry]
+	Efixes     Fact[[]aix.Efix]
+	EfixLocks  Fact[[]aix.EfixLock]
+	TCB        Fact[bool]
+	Groups     Fact[aix.GroupCheck]
+	BlvLevel   Fact[aix.BlvLevel]
+	IPLDevice  Fact[aix.FileInfo]
+	Processes  Fact[aix.Processes]
+	SshdConfig Fact[string]
+	DF         Fact[aix.DF]
+	Disks      map[string]*Disk
+	PVs        Fact[aix.PVs]
+	VGs        Fact[[]string]
+	VGsOnline  Fact[[]string]
+	Rootvg     Fact[aix.VGInfo]
+	RootvgLVs  Fact[aix.LVList]
+	RootvgMap  Fact[aix.PartitionMap]
+	RootvgLock Fact[bool]
+	// ProbeErrors maps each probe whose facts are unknown to the reason.
 	ProbeErrors map[string]string `json:",omitempty"`
 }
 
@@ -90,4 +91,6 @@ type Master struct {
 	VGs       Fact[[]string]
 	VGsOnline Fact[[]string]
 	CacheVGs  map[string]Fact[aix.VGInfo]
+	// ProbeErrors maps each probe whose facts are unknown to the reason.
+	ProbeErrors map[string]string `json:",omitempty"`
 }

@@ -384,5 +384,6 @@ func ParseMaster(out *Output, script *Script, plan MasterPlan, sessionErr error)
 			return aix.ParseLsvg(stripMessages(b))
 		})
 	}
+	m.ProbeErrors = p.errs
 	return m
 }

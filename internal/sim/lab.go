@@ -127,6 +127,7 @@ func New(cfg Config) (*Lab, error) {
 		l.cancel()
 		return nil, err
 	}
+	l.writeEtcHosts()
 	// Faults, masters first: client faults read the master's target.
 	for _, n := range l.order {
 		h := l.hosts[n]
@@ -469,4 +470,24 @@ func (l *Lab) WaitUp(ctx context.Context, host string) error {
 		}
 	}
 	return nil
+}
+
+// writeEtcHosts gives every master an /etc/hosts naming itself and its
+// clients, one address each (the lab has no network; the addresses are
+// derived from the host order) [U layout: the usual AIX /etc/hosts].
+func (l *Lab) writeEtcHosts() {
+	addr := map[string]string{}
+	for i, n := range l.order {
+		addr[n] = fmt.Sprintf("10.%d.%d.%d", 1+i/62500, (i/250)%250, i%250+1)
+	}
+	for _, m := range l.masters {
+		mh := l.hosts[m]
+		var b strings.Builder
+		b.WriteString("127.0.0.1               loopback localhost      # loopback (lo0) name/address\n")
+		fmt.Fprintf(&b, "%-23s %s\n", addr[m], mh.hostname)
+		for _, c := range l.clients[m] {
+			fmt.Fprintf(&b, "%-23s %s\n", addr[c], l.hosts[c].hostname)
+		}
+		mh.os().files.writeFile("/etc/hosts", []byte(b.String()), l.start)
+	}
 }
