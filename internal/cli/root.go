@@ -49,5 +49,6 @@ EXIT STATUS
 	root.AddCommand(newDiagnoseCommand(g))
 	root.AddCommand(newLabCommand(g))
 	root.AddCommand(newFactsCommand(g))
+	root.AddCommand(newInventoryCommand(g))
 	return root
 }

@@ -117,6 +117,9 @@ func Open(inv *inventory.Inventory, o Options) (*Fleet, error) {
 		DryRun:   o.DryRun,
 		Plan:     o.Plan,
 	}
+	// Three attempts, one and two seconds apart: enough to ride out a
+	// blip, short enough that an unreachable host fails fast.
+	so.Retry = transport.RetryOptions{MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: 5 * time.Second}
 	if o.NoRetry {
 		so.Retry.MaxAttempts = 1
 	}

@@ -219,7 +219,6 @@ func ParseClient(out *Output, script *Script, plan ClientPlan, sessionErr error)
 	c.VGsOnline = parse(p, pLsvgO, nil, func(b []byte, _ int) ([]string, error) { return aix.ParseLsvgList(stripMessages(b)) })
 	c.Rootvg = parse(p, pLsvgRoot, nil, func(b []byte, _ int) (aix.VGInfo, error) { return aix.ParseLsvg(stripMessages(b)) })
 	c.RootvgLVs = parse(p, pLsvgLRoot, nil, func(b []byte, _ int) (aix.LVList, error) { return aix.ParseLsvgL(stripMessages(b)) })
-	c.RootvgMap = parse(p, pLsvgMRoot, nil, func(b []byte, _ int) (aix.PartitionMap, error) { return aix.ParseLsvgM(stripMessages(b)) })
 	c.RootvgLock = rootvgLock(p)
 	c.ProbeErrors = p.errs
 	return c
@@ -287,7 +286,7 @@ func parseTcbck(b []byte, _ int) (bool, error) {
 // rootvgLock is known true when any LVM probe reported 0516-1201, known
 // false when the rootvg listing completed without it.
 func rootvgLock(p *sections) Fact[bool] {
-	for _, id := range []string{pLspv, pLsvg, pLsvgO, pLsvgRoot, pLsvgLRoot, pLsvgMRoot} {
+	for _, id := range []string{pLspv, pLsvg, pLsvgO, pLsvgRoot, pLsvgLRoot} {
 		if sec, ok := p.out.Sections[id]; ok && bytes.Contains(sec.Output, []byte("0516-1201")) {
 			src := &Source{Probe: id, Command: p.command(id), Exit: sec.Exit, Output: sec.Output}
 			return known(true, src)

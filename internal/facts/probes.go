@@ -29,7 +29,6 @@ const (
 	pLsvgO      = "lsvg_o"
 	pLsvgRoot   = "lsvg_rootvg"
 	pLsvgLRoot  = "lsvg_l_rootvg"
-	pLsvgMRoot  = "lsvg_M_rootvg"
 	pLspv       = "lspv"
 	pBootDisk   = "bootinfo_b"
 	pBootBLV    = "bootinfo_v"
@@ -115,7 +114,6 @@ func ClientScript(host string, plan ClientPlan, nonce string) (*Script, error) {
 	add(pLsvgO, "/usr/sbin/lsvg", "-o")
 	add(pLsvgRoot, "/usr/sbin/lsvg", "rootvg")
 	add(pLsvgLRoot, "/usr/sbin/lsvg", "-l", "rootvg")
-	add(pLsvgMRoot, "/usr/sbin/lsvg", "-M", "rootvg")
 	return s, nil
 }
 

@@ -145,3 +145,15 @@ func ServerEndpoints(srv *simssh.Server) func(string) (Endpoint, bool) {
 		return Endpoint{Address: h, Port: port}, true
 	}
 }
+
+// Reconnect returns a new product runner on a served kit's inventory, with
+// no connection open yet (for measurements that include handshakes).
+func Reconnect(t testing.TB, k *Kit) transport.Runner {
+	t.Helper()
+	fl, err := connect.Open(k.Inv, connect.Options{NoRetry: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fl.Close() })
+	return fl.Runner
+}

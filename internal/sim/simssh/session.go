@@ -119,14 +119,20 @@ func (s *Server) exec(ctx context.Context, h *host, c *conn, ch ssh.Channel, lin
 		stdout, stderr = d.writer(ch), d.writer(ch.Stderr())
 	}
 
+	// Coalesce the many small writes of a simulated command into few SSH
+	// packets, as a real pipe to sshd would; flushed within a few
+	// milliseconds so followers of a running command still see it live.
+	cout, cerr := newCoalescer(stdout), newCoalescer(stderr)
 	status := 0
 	if ctx.Err() == nil {
 		if f.Hang {
 			<-ctx.Done()
 		} else {
-			status = s.b.Exec(ctx, h.name, line, ch, stdout, stderr)
+			status = s.b.Exec(ctx, h.name, line, ch, cout, cerr)
 		}
 	}
+	cout.close()
+	cerr.close()
 	release()
 	if d != nil {
 		d.drop()
@@ -264,4 +270,58 @@ func (s *Server) route(addr string, port uint32) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// coalescer buffers writes and passes them on when 16 KiB have gathered,
+// 5 ms after the first unsent byte, or at close.
+type coalescer struct {
+	mu    sync.Mutex
+	w     io.Writer
+	buf   []byte
+	timer *time.Timer
+	err   error
+}
+
+const (
+	coalesceSize  = 16 << 10
+	coalesceDelay = 5 * time.Millisecond
+)
+
+func newCoalescer(w io.Writer) *coalescer { return &coalescer{w: w} }
+
+func (c *coalescer) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return 0, c.err
+	}
+	c.buf = append(c.buf, p...)
+	if len(c.buf) >= coalesceSize {
+		c.flushLocked()
+	} else if c.timer == nil {
+		c.timer = time.AfterFunc(coalesceDelay, func() {
+			c.mu.Lock()
+			c.flushLocked()
+			c.mu.Unlock()
+		})
+	}
+	return len(p), c.err
+}
+
+func (c *coalescer) flushLocked() {
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	if len(c.buf) == 0 || c.err != nil {
+		return
+	}
+	_, c.err = c.w.Write(c.buf)
+	c.buf = c.buf[:0]
+}
+
+func (c *coalescer) close() {
+	c.mu.Lock()
+	c.flushLocked()
+	c.mu.Unlock()
 }

@@ -195,23 +195,55 @@ type capture struct {
 
 var errTooLarge = errors.New("output limit exceeded")
 
-func (c *capture) writer(buf *bytes.Buffer) io.Writer {
-	return writerFunc(func(p []byte) (int, error) {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.frozen {
-			return len(p), nil // the result is decided; drain quietly
+func (c *capture) writer(buf *bytes.Buffer) io.Writer { return &captureWriter{c: c, buf: buf} }
+
+// captureWriter is one stream of a capture. It implements io.ReaderFrom
+// with a pooled buffer, so x/crypto/ssh's io.Copy of each session's stdout
+// and stderr does not allocate 32 KiB per stream per command.
+type captureWriter struct {
+	c   *capture
+	buf *bytes.Buffer
+}
+
+func (w *captureWriter) Write(p []byte) (int, error) {
+	c := w.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.frozen {
+		return len(p), nil // the result is decided; drain quietly
+	}
+	if c.n+len(p) > c.limit {
+		if !c.exceeded {
+			c.exceeded = true
+			close(c.over)
 		}
-		if c.n+len(p) > c.limit {
-			if !c.exceeded {
-				c.exceeded = true
-				close(c.over)
+		return 0, errTooLarge
+	}
+	c.n += len(p)
+	return w.buf.Write(p)
+}
+
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 8<<10); return &b }}
+
+func (w *captureWriter) ReadFrom(r io.Reader) (int64, error) {
+	bp := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(bp)
+	var total int64
+	for {
+		n, err := r.Read(*bp)
+		if n > 0 {
+			if _, werr := w.Write((*bp)[:n]); werr != nil {
+				return total, werr
 			}
-			return 0, errTooLarge
+			total += int64(n)
 		}
-		c.n += len(p)
-		return buf.Write(p)
-	})
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
 }
 
 // freeze stops collecting and returns what was collected.
@@ -228,9 +260,6 @@ func (c *capture) overflowed() bool {
 	return c.exceeded
 }
 
-type writerFunc func(p []byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // quoteLine quotes a command line for messages, shortening a long one.
 func quoteLine(line string) string {
