@@ -50,5 +50,6 @@ EXIT STATUS
 	root.AddCommand(newLabCommand(g))
 	root.AddCommand(newFactsCommand(g))
 	root.AddCommand(newInventoryCommand(g))
+	root.AddCommand(newDemoCommand(g))
 	return root
 }

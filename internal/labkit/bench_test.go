@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/nimfleet/nimfleet/internal/facts"
 	"github.com/nimfleet/nimfleet/internal/inventory"
 	"github.com/nimfleet/nimfleet/internal/labkit"
@@ -186,4 +188,54 @@ func cpuSeconds() float64 {
 	s := []metrics.Sample{{Name: "/cpu/classes/total:cpu-seconds"}}
 	metrics.Read(s)
 	return s[0].Value.Float64()
+}
+
+// BenchmarkLabStart200 builds a 200-client lab (2 masters) and serves every
+// host over SSH on loopback: the time from nothing to ready (issue target:
+// under 2 s).
+func BenchmarkLabStart200(b *testing.B) {
+	cfg := sim.Generate(sim.GenOptions{Clients: 200, Masters: 2, Seed: 1})
+	for i := 0; i < b.N; i++ {
+		lab, err := sim.New(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		signer, _ := simssh.UserKey("bench")
+		srv, err := simssh.Serve(lab, lab.Hosts(), simssh.Options{Seed: "bench", AuthorizedKeys: []ssh.PublicKey{signer.PublicKey()}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		srv.Close()
+		lab.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkLabExec1000 sends 1,000 concurrent SSH exec requests (oslevel
+// -s) to a 200-client lab through the product's ssh runner and fails on any
+// error (issue target: no error).
+func BenchmarkLabExec1000(b *testing.B) {
+	cfg := sim.Generate(sim.GenOptions{Clients: 200, Masters: 2, Seed: 1, FaultRate: -1})
+	k := labkit.Serve(b, cfg, labkit.Options{})
+	hosts := k.Lab.Hosts()
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var wg sync.WaitGroup
+		var failed atomic.Int64
+		for j := range 1000 {
+			wg.Go(func() {
+				h := hosts[j%len(hosts)]
+				res, err := k.Runner.Run(ctx, transport.Command{Host: h, Line: "/usr/bin/oslevel -s"})
+				if err != nil || res.ExitCode != 0 {
+					failed.Add(1)
+					b.Errorf("%s: %v %q", h, err, res.Stderr)
+				}
+			})
+		}
+		wg.Wait()
+		b.ReportMetric(float64(failed.Load()), "errors")
+	}
+	b.ReportMetric(1000*float64(b.N)/b.Elapsed().Seconds(), "execs/s")
 }
