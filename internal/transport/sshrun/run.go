@@ -260,7 +260,6 @@ func (c *capture) overflowed() bool {
 	return c.exceeded
 }
 
-
 // quoteLine quotes a command line for messages, shortening a long one.
 func quoteLine(line string) string {
 	const maxRunes = 120
