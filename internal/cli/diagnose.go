@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/nimfleet/nimfleet/internal/diag"
+	"github.com/nimfleet/nimfleet/internal/logfetch"
 )
 
 // diagnoseOptions are the flags and arguments of `nimfleet diagnose`.
@@ -23,9 +25,10 @@ type diagnoseOptions struct {
 	// Run selects the run of each input (0: the last); AllRuns all of them.
 	Run     int
 	AllRuns bool
-	// Host fetches the logs of a NIM client and its master (needs the
-	// transport layer; not yet available).
+	// Host fetches the logs of a NIM client and its master.
 	Host string
+	// fleet reaches the client and its master (inventory, known hosts).
+	fleet fleetFlags
 }
 
 func (o *diagnoseOptions) AddFlags(fs *pflag.FlagSet) {
@@ -33,7 +36,14 @@ func (o *diagnoseOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON (schema_version 1)")
 	fs.IntVar(&o.Run, "run", 0, "diagnose run `N` of each input (1 is the oldest; default: the last run)")
 	fs.BoolVar(&o.AllRuns, "all-runs", false, "diagnose every run of every input")
-	fs.StringVar(&o.Host, "host", "", "fetch the logs of NIM client `CLIENT` and its master (not yet available)")
+	fs.StringVar(&o.Host, "host", "", "fetch the logs of NIM client `CLIENT` and its master (over SSH or c_rsh, read-only)")
+	def := os.Getenv("NIMFLEET_INVENTORY")
+	if def == "" {
+		def = "inventory.yaml"
+	}
+	fs.StringVarP(&o.fleet.inventory, "inventory", "i", def, "inventory file, for --host ($NIMFLEET_INVENTORY)")
+	fs.BoolVar(&o.fleet.acceptNew, "accept-new", false, "with --host: record SSH keys of hosts not yet in known_hosts")
+	fs.StringVar(&o.fleet.auditLog, "audit-log", "", "with --host: audit log (default: nimfleet-audit.jsonl beside the inventory)")
 }
 
 func (o *diagnoseOptions) withArgs(args []string) *diagnoseOptions {
@@ -95,11 +105,15 @@ func runDiagnose(ctx context.Context, opts *diagnoseOptions, g *GlobalOptions) e
 	if opts.Run > 0 && opts.AllRuns {
 		return usageError("--run and --all-runs exclude each other")
 	}
+	var hostInputs []diag.Input
 	if opts.Host != "" {
-		return withExit(ExitError, fmt.Errorf("diagnose --host %s: fetching logs from hosts is not yet available", opts.Host),
-			"copy the master's /var/adm/ras/alt_mig/"+opts.Host+"_alt_mig.log and the client's /var/adm/ras/alt_disk_inst.log to a directory and pass the directory")
+		ins, err := hostLogs(ctx, opts, g)
+		if err != nil {
+			return err
+		}
+		hostInputs = ins
 	}
-	if len(opts.Paths) == 0 {
+	if len(opts.Paths) == 0 && len(hostInputs) == 0 {
 		return usageError("no input: give log files, a directory, or - for standard input")
 	}
 
@@ -116,7 +130,7 @@ func runDiagnose(ctx context.Context, opts *diagnoseOptions, g *GlobalOptions) e
 		return withExit(ExitUsage, fmt.Errorf("rules:\n%w", err))
 	}
 
-	var inputs []diag.Input
+	inputs := hostInputs
 	stdin := false
 	for _, p := range opts.Paths {
 		var src diag.LogSource
@@ -173,4 +187,33 @@ func runDiagnose(ctx context.Context, opts *diagnoseOptions, g *GlobalOptions) e
 		return silentExit(ExitHostsFailed)
 	}
 	return nil
+}
+
+// hostLogs fetches the logs of a client and its master as inputs.
+func hostLogs(ctx context.Context, opts *diagnoseOptions, g *GlobalOptions) ([]diag.Input, error) {
+	inv, err := opts.fleet.load()
+	if err != nil {
+		return nil, err
+	}
+	h := inv.Host(opts.Host)
+	if h == nil || h.Master == nil {
+		return nil, usageError("--host %s: not a client in the inventory %s", opts.Host, inv.File)
+	}
+	opts.fleet.concurrency = 4
+	fl, _, closeFleet, err := opts.fleet.open(inv, false)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFleet()
+	src := &logfetch.Source{Runner: fl.Runner, Client: h}
+	ins, err := diag.Inputs(ctx, src)
+	for _, n := range src.Notes {
+		fmt.Fprintf(g.stderr, "note: %s\n", n)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The fetched logs are in memory; read them now, before the
+	// connections close.
+	return ins, nil
 }
