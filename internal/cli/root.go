@@ -51,5 +51,6 @@ EXIT STATUS
 	root.AddCommand(newFactsCommand(g))
 	root.AddCommand(newInventoryCommand(g))
 	root.AddCommand(newDemoCommand(g))
+	root.AddCommand(newFixCommand(g))
 	return root
 }
