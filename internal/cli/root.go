@@ -52,5 +52,6 @@ EXIT STATUS
 	root.AddCommand(newInventoryCommand(g))
 	root.AddCommand(newDemoCommand(g))
 	root.AddCommand(newFixCommand(g))
+	root.AddCommand(newCheckCommand(g))
 	return root
 }

@@ -87,10 +87,13 @@ type Master struct {
 	// SpotFilesets holds the filesets installed in each SPOT.
 	SpotFilesets map[string]Fact[[]aix.LslppEntry]
 	// LppLevel holds the bos.mp64 level of each lpp_source.
-	LppLevel  map[string]Fact[aix.FilesetLevel]
-	VGs       Fact[[]string]
-	VGsOnline Fact[[]string]
-	CacheVGs  map[string]Fact[aix.VGInfo]
+	LppLevel map[string]Fact[aix.FilesetLevel]
+	// LppFilesets holds the filesets each lpp_source offers, fileset name
+	// to level, read from the same showres output as LppLevel.
+	LppFilesets map[string]Fact[map[string]string]
+	VGs         Fact[[]string]
+	VGsOnline   Fact[[]string]
+	CacheVGs    map[string]Fact[aix.VGInfo]
 	// ProbeErrors maps each probe whose facts are unknown to the reason.
 	ProbeErrors map[string]string `json:",omitempty"`
 }

@@ -306,6 +306,7 @@ func ParseMaster(out *Output, script *Script, plan MasterPlan, sessionErr error)
 		Resources:    map[string]Fact[aix.NIMObject]{},
 		SpotFilesets: map[string]Fact[[]aix.LslppEntry]{},
 		LppLevel:     map[string]Fact[aix.FilesetLevel]{},
+		LppFilesets:  map[string]Fact[map[string]string]{},
 		CacheVGs:     map[string]Fact[aix.VGInfo]{},
 	}
 	m.Hostname = parse(p, pHostname, nil, func(b []byte, _ int) (string, error) {
@@ -372,6 +373,7 @@ func ParseMaster(out *Output, script *Script, plan MasterPlan, sessionErr error)
 	}
 	for _, r := range plan.LppSources {
 		m.LppLevel[r] = parse(p, pShowresLpp+"."+r, nil, func(b []byte, _ int) (aix.FilesetLevel, error) { return aix.ParseShowresMp64(b) })
+		m.LppFilesets[r] = parse(p, pShowresLpp+"."+r, nil, func(b []byte, _ int) (map[string]string, error) { return parseShowresFilesets(b) })
 	}
 	m.VGs = parse(p, pLsvg, nil, func(b []byte, _ int) ([]string, error) { return aix.ParseLsvgList(stripMessages(b)) })
 	m.VGsOnline = parse(p, pLsvgO, nil, func(b []byte, _ int) ([]string, error) { return aix.ParseLsvgList(stripMessages(b)) })
@@ -385,4 +387,35 @@ func ParseMaster(out *Output, script *Script, plan MasterPlan, sessionErr error)
 	}
 	m.ProbeErrors = p.errs
 	return m
+}
+
+// showresRowRE is a fileset row of `nim -o showres LPP_SOURCE`:
+// "  bos.rte   7.1.1.15   I  N usr,root" [U: the layout is that of
+// installp -L listings; only IBM's bos.mp64 regex is confirmed].
+var showresRowRE = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9_.+-]*)\s+([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,4}\.[0-9]{1,4})(?:\s|$)`)
+
+// parseShowresFilesets lists the filesets an lpp_source offers, name to
+// level (the highest when a fileset is listed more than once). Headers,
+// "#" description lines and other lines are skipped; output without a
+// single fileset row is an error.
+func parseShowresFilesets(b []byte) (map[string]string, error) {
+	res := map[string]string{}
+	for _, l := range strings.Split(string(b), "\n") {
+		m := showresRowRE.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		if old, ok := res[m[1]]; ok {
+			o, err1 := aix.ParseFilesetLevel(old)
+			n, err2 := aix.ParseFilesetLevel(m[2])
+			if err1 == nil && err2 == nil && o.Compare(n) >= 0 {
+				continue
+			}
+		}
+		res[m[1]] = m[2]
+	}
+	if len(res) == 0 {
+		return nil, fmt.Errorf("no fileset rows (want \"<fileset> <V.R.M.F> ...\")")
+	}
+	return res, nil
 }

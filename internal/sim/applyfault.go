@@ -360,6 +360,10 @@ func (l *Lab) applyLocalFault(h *host, f string, target Level, haveTarget bool) 
 				d.sizeMB = (perDisk + 1) * root.ppMB
 			}
 		}
+		// Large partitions can still leave 256 MB or more: shrink further.
+		for root.freePPs() > 0 && root.freePPs()*root.ppMB >= 256 {
+			root.disks[0].sizeMB -= root.ppMB
+		}
 	case FaultUnreachable, FaultMasterUnreachable:
 		h.unreachable = true
 	case FaultNimadmHang:
