@@ -117,10 +117,11 @@ func runBosInst(e *Env) check.Result {
 		return r
 	}
 	r := check.FailResult("leftover /bos_inst directory ("+content+") with no multibos standby instance: nimadm would fail in phase 11 (0505-218, 0505-187) after an hour of work", evs...)
+	// FIX-BOSINST renames rather than deletes, so it can be undone.
 	if len(bi.Entries) == 0 {
-		r.Commands = []string{"rmdir /bos_inst"}
+		r.Commands = []string{"mv /bos_inst /bos_inst.nimfleet.YYYYMMDD-HHMMSS   # what FIX-BOSINST runs (or rmdir /bos_inst)"}
 	} else {
-		r.Commands = []string{"ls -lA /bos_inst   # look at what it holds first", "mv /bos_inst /bos_inst.leftover"}
+		r.Commands = []string{"ls -lA /bos_inst   # look at what it holds first", "mv /bos_inst /bos_inst.nimfleet.YYYYMMDD-HHMMSS   # what FIX-BOSINST runs"}
 	}
 	return r
 }
