@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"runtime/metrics"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -83,12 +84,34 @@ func peakHeap(f func()) uint64 {
 //     too, so this is an upper bound for the controller; target < 300).
 //
 // Run it with: go test -run XXX -bench GatherFleetSSH -benchtime 1x ./internal/labkit/
+//
+// The lab's commands answer in microseconds and the lab and the controller
+// share this machine's CPUs, so the first case is CPU-bound. The second
+// case ("hostwork") gives every AIX command the lab runs 3 ms of host time,
+// still far less than a real LPAR takes for prtconf or lslpp.
 func BenchmarkGatherFleetSSH(b *testing.B) {
+	b.Run("cpu-bound", func(b *testing.B) { benchGatherFleet(b, 0) })
+	b.Run("hostwork", func(b *testing.B) { benchGatherFleet(b, 3*time.Millisecond) })
+}
+
+func benchGatherFleet(b *testing.B, hostWork time.Duration) {
 	const clients, conc = 1000, 64
 	cfg := sim.Generate(sim.GenOptions{Clients: clients, Masters: 4, Seed: 5, FaultRate: -1})
 	k := labkit.Serve(b, cfg, labkit.Options{})
 	for _, h := range k.Lab.Hosts() {
 		k.Server.SetFaults(h, simssh.Faults{Latency: 20 * time.Millisecond})
+	}
+	if hostWork > 0 {
+		s, err := facts.ClientScript("x", facts.ClientPlan{Disks: []string{"hdisk1"}}, "n")
+		if err != nil {
+			b.Fatal(err)
+		}
+		scale := k.Lab.Config().TimeScale
+		for _, p := range s.Probe {
+			name := strings.Fields(p.Line)[0]
+			name = name[strings.LastIndex(name, "/")+1:]
+			k.Lab.SetLatency("", name, time.Duration(float64(hostWork)*scale))
+		}
 	}
 	ctx := context.Background()
 	hosts := k.Inv.Clients()
