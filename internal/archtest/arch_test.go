@@ -121,7 +121,7 @@ func TestSimulatorDependsOnNoProductCode(t *testing.T) {
 // TestPureLayers: parsers, checks and diagnosis rules never talk to hosts
 // themselves and never see the simulator.
 func TestPureLayers(t *testing.T) {
-	pure := []string{"internal/aix", "internal/check", "internal/preflight", "internal/report", "internal/diag", "internal/names", "internal/cmdline", "internal/inventory", "internal/sched", "internal/journal"}
+	pure := []string{"internal/aix", "internal/check", "internal/preflight", "internal/report", "internal/diag", "internal/names", "internal/cmdline", "internal/inventory", "internal/sched", "internal/journal", "internal/fleetreport"}
 	banned := []string{"internal/transport/sshrun", "internal/transport/local", "internal/sim", "internal/cli"}
 	for _, f := range loadFiles(t) {
 		for _, p := range pure {

@@ -53,5 +53,6 @@ EXIT STATUS
 	root.AddCommand(newDemoCommand(g))
 	root.AddCommand(newFixCommand(g))
 	root.AddCommand(newCheckCommand(g))
+	root.AddCommand(newReportCommand(g))
 	return root
 }
