@@ -54,5 +54,8 @@ EXIT STATUS
 	root.AddCommand(newFixCommand(g))
 	root.AddCommand(newCheckCommand(g))
 	root.AddCommand(newReportCommand(g))
+	root.AddCommand(newMigrateCommand(g))
+	root.AddCommand(newStatusCommand(g))
+	root.AddCommand(newRollbackCommand(g))
 	return root
 }

@@ -1,0 +1,274 @@
+package migrate
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/nimfleet/nimfleet/internal/journal"
+	"github.com/nimfleet/nimfleet/internal/sim"
+	"github.com/nimfleet/nimfleet/internal/sim/simssh"
+	"github.com/nimfleet/nimfleet/internal/transport"
+)
+
+// Faults: each ends in a clear state, nothing hangs, and the rest of the
+// fleet goes on. The policy here neither pauses on a new failure
+// signature nor has a canary wave, so that "goes on" is visible in one
+// run (pausing is tested on its own).
+
+func noPause(r *rig) {
+	r.o.Policy.PauseOnNewSignature = false
+	r.o.Policy.Canary = 0
+	r.o.Policy.MaxFailures.N = 100
+}
+
+// onPhase calls f once, the first time client enters phase n.
+func onPhase(lab *sim.Lab, client string, n int, f func()) {
+	var once sync.Once
+	lab.SetPhaseHook(func(ctx context.Context, master, c string, phase int) {
+		if c == client && phase == n {
+			once.Do(f)
+		}
+	})
+}
+
+// countingRunner counts the errors of commands sent to one host and calls
+// after(n) after each.
+type countingRunner struct {
+	transport.Runner
+	host  string
+	errs  atomic.Int64
+	after func(n int64)
+}
+
+func (c *countingRunner) Run(ctx context.Context, cmd transport.Command) (transport.Result, error) {
+	res, err := c.Runner.Run(ctx, cmd)
+	if err != nil && cmd.Host == c.host {
+		n := c.errs.Add(1)
+		if c.after != nil {
+			c.after(n)
+		}
+	}
+	return res, err
+}
+
+func assertState(t *testing.T, r *rig, host string, want journal.State) journal.HostState {
+	t.Helper()
+	hs := r.host(t, host)
+	if hs.State != want {
+		t.Errorf("%s: state %s (%s), want %s\n%s", host, hs.State, hs.Reason, want, r.timeline(t, host))
+	}
+	return hs
+}
+
+// TestMasterDropsTheConnection: over real SSH, the master drops every
+// connection in the middle of aix01's phase 3, and later refuses
+// connections for a while during its phase 5. nimadm runs on, detached;
+// the controller reconnects, follows it from its journaled offset and the
+// whole fleet ends migrated.
+func TestMasterDropsTheConnection(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SSH lab")
+	}
+	r := newRig(t, scenario(t, "healthy"), true)
+	noPause(r)
+	srv := r.kit.Server
+	cr := &countingRunner{Runner: r.kit.Runner, host: "nim73"}
+	var cleared atomic.Bool
+	cr.after = func(n int64) {
+		if n >= 5 && !cleared.Swap(true) {
+			srv.SetFaults("nim73", simssh.Faults{})
+		}
+	}
+	r.o.Runner = cr
+	var mu sync.Mutex
+	seen := map[int]bool{}
+	r.kit.Lab.SetPhaseHook(func(ctx context.Context, master, c string, phase int) {
+		if c != "aix01" {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[phase] {
+			return
+		}
+		seen[phase] = true
+		switch phase {
+		case 3:
+			srv.Disconnect("nim73")
+		case 5:
+			srv.SetFaults("nim73", simssh.Faults{Offline: true})
+		}
+	})
+	res := r.run(t, false)
+	if !res.AllMigrated() {
+		t.Fatalf("outcome %s (%s)", res.Outcome, res.Detail)
+	}
+	if cr.errs.Load() == 0 {
+		t.Error("no command to the master failed: the fault was not injected")
+	}
+	hs := assertState(t, r, "aix01", journal.StateVerified)
+	if len(hs.Attempts) != 1 || len(hs.Attempts[0].Phases) != 12 {
+		t.Errorf("aix01: %d attempts, phases %v", len(hs.Attempts), hs.Attempts[0].Phases)
+	}
+}
+
+// TestClientStopsAnswering: aix01 stops answering during its phase 10.
+// Its nimadm ends (phase 11 runs on the client through NIM in the lab),
+// but the controller cannot verify the clone: after a few polls the host
+// is failed with the reason; the others are migrated.
+func TestClientStopsAnswering(t *testing.T) {
+	r := newRig(t, scenario(t, "healthy"), false)
+	noPause(r)
+	onPhase(r.kit.Lab, "aix01", 10, func() { r.kit.Lab.SetUnreachable("aix01", true) })
+	res := r.run(t, false)
+	if res.Outcome != OutcomeCompleted {
+		t.Fatalf("outcome %s (%s)", res.Outcome, res.Detail)
+	}
+	hs := assertState(t, r, "aix01", journal.StateFailed)
+	if !strings.Contains(hs.Reason, "does not answer") {
+		t.Errorf("aix01 reason %q", hs.Reason)
+	}
+	assertState(t, r, "aix02", journal.StateVerified)
+	assertState(t, r, "aix03", journal.StateVerified)
+}
+
+// TestUnreachableClientBeforeStart: a client that does not answer from
+// the start is excluded by the plan (not reached), with --skip-preflight
+// too; the others migrate.
+func TestUnreachableClientBeforeStart(t *testing.T) {
+	r := newRig(t, scenario(t, "healthy"), false)
+	noPause(r)
+	r.o.SkipPreflight = true
+	r.kit.Lab.SetUnreachable("aix03", true)
+	res := r.run(t, false)
+	if res.Outcome != OutcomeCompleted {
+		t.Fatalf("outcome %s (%s)", res.Outcome, res.Detail)
+	}
+	hs := assertState(t, r, "aix03", journal.StateExcluded)
+	if !strings.Contains(hs.Reason, "not reached") {
+		t.Errorf("aix03 reason %q", hs.Reason)
+	}
+	assertState(t, r, "aix01", journal.StateVerified)
+}
+
+// TestCacheVGFillsUp: on a two-master fleet, nim01's cache VG fills up
+// (another logical volume takes it) as its first client starts. Its
+// clients fail in phase 2 with the cache-VG
+// diagnosis (DIAG-0005, no automatic fix); nim02's clients are migrated.
+func TestCacheVGFillsUp(t *testing.T) {
+	cfg := sim.Generate(sim.GenOptions{Clients: 6, Masters: 2, Seed: 3, FaultRate: -1})
+	cfg.TimeScale = 0
+	r := newRig(t, cfg, false)
+	noPause(r)
+	r.o.Policy.MaxParallel = 1
+	var filled atomic.Bool
+	r.kit.Lab.SetPhaseHook(func(ctx context.Context, master, c string, phase int) {
+		if master == "nim01" && phase == 1 && !filled.Swap(true) {
+			if err := r.kit.Lab.SetFault("nim01", sim.FaultCacheVGTooSmall); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	res := r.run(t, false)
+	if res.Outcome != OutcomeCompleted {
+		t.Fatalf("outcome %s (%s)", res.Outcome, res.Detail)
+	}
+	failed := 0
+	for _, hs := range res.Hosts {
+		h := r.kit.Inv.Host(hs.Host)
+		switch {
+		case h.Master.Name == "nim02" && hs.State != journal.StateVerified:
+			t.Errorf("%s (nim02): %s (%s)", hs.Host, hs.State, hs.Reason)
+		case h.Master.Name == "nim01" && hs.State == journal.StateFailed:
+			failed++
+			if hs.Diagnosis == nil || hs.Diagnosis.Rule != "DIAG-0005" || hs.Current().Phase() != 2 {
+				t.Errorf("%s: diagnosis %+v in phase %d, want DIAG-0005 in phase 2", hs.Host, hs.Diagnosis, hs.Current().Phase())
+			}
+		}
+	}
+	if failed == 0 {
+		t.Error("no nim01 client failed after its cache VG filled up")
+	}
+}
+
+// TestHungNimadm: nimadm hangs in phase 6 (lab fault nimadm_hang). After
+// the progress deadline (stretched for phase 6) the controller kills it,
+// waits for it to end, cleans up with nimadm -C, and fails the host with
+// a diagnosis; the others are migrated.
+func TestHungNimadm(t *testing.T) {
+	r := newRig(t, scenario(t, "healthy"), false)
+	noPause(r)
+	if err := r.kit.Lab.SetFault("aix02", sim.FaultNimadmHang); err != nil {
+		t.Fatal(err)
+	}
+	res := r.run(t, false)
+	if res.Outcome != OutcomeCompleted {
+		t.Fatalf("outcome %s (%s)", res.Outcome, res.Detail)
+	}
+	hs := assertState(t, r, "aix02", journal.StateFailed)
+	a := hs.Current()
+	if a.Outcome != "stalled" || a.Phase() != 6 || hs.Diagnosis == nil || hs.Diagnosis.Signature == "" {
+		t.Errorf("aix02: outcome %s phase %d diagnosis %+v", a.Outcome, a.Phase(), hs.Diagnosis)
+	}
+	if !strings.Contains(hs.Reason, "stalled in phase 6") {
+		t.Errorf("aix02 reason %q", hs.Reason)
+	}
+	if vg := lspvVG(t, r.kit.Lab, "aix02", "hdisk1"); vg != "None" {
+		t.Errorf("aix02 hdisk1 in %q after the cleanup, want None", vg)
+	}
+	var ps strings.Builder
+	r.kit.Lab.Exec(context.Background(), "nim73", "ps -ef", nil, &ps, nil)
+	if strings.Contains(ps.String(), "nimadm -c aix02") {
+		t.Errorf("a nimadm for aix02 still runs:\n%s", ps.String())
+	}
+	assertState(t, r, "aix01", journal.StateVerified)
+	assertState(t, r, "aix03", journal.StateVerified)
+}
+
+// TestNewSignaturePausesThenResume: aix02's target disk belongs to a
+// volume group (DIAG-0003, no automatic fix). The failure is a signature
+// not seen before: the rollout pauses with the remaining host not
+// started, and the run stays open. Resume lifts the pause and finishes.
+func TestNewSignaturePausesThenResume(t *testing.T) {
+	r := newRig(t, scenario(t, "healthy"), false)
+	r.o.Policy.MaxParallel = 1
+	r.o.Policy.Canary = 0
+	r.o.Policy.MaxFailures.N = 50
+	r.o.SkipPreflight = true
+	if err := r.kit.Lab.SetFault("aix02", sim.FaultTargetInVG); err != nil {
+		t.Fatal(err)
+	}
+	res := r.run(t, false)
+	if res.Outcome != OutcomePaused || !strings.Contains(res.Detail, "new failure signature DIAG-0003 on aix02") {
+		t.Fatalf("outcome %s (%s), want paused on DIAG-0003", res.Outcome, res.Detail)
+	}
+	hs := assertState(t, r, "aix02", journal.StateFailed)
+	if hs.Diagnosis == nil || hs.Diagnosis.Rule != "DIAG-0003" {
+		t.Errorf("aix02 diagnosis %+v", hs.Diagnosis)
+	}
+	if open, _ := journal.OpenRuns(r.j); len(open) != 1 {
+		t.Fatalf("open runs: %d, want 1", len(open))
+	}
+	pending := 0
+	for _, h := range res.Hosts {
+		if h.State == journal.StatePlanned {
+			pending++
+		}
+	}
+	if pending == 0 {
+		t.Fatal("nothing was left pending by the pause")
+	}
+	res = r.run(t, true)
+	if res.Outcome != OutcomeCompleted {
+		t.Fatalf("after resume: outcome %s (%s)", res.Outcome, res.Detail)
+	}
+	assertState(t, r, "aix01", journal.StateVerified)
+	assertState(t, r, "aix03", journal.StateVerified)
+	assertState(t, r, "aix02", journal.StateFailed)
+	if len(r.host(t, "aix02").Attempts) != 1 {
+		t.Error("aix02 ran nimadm again after the resume")
+	}
+}
