@@ -25,7 +25,6 @@ type checkOptions struct {
 	json    bool
 	html    string
 	waivers string
-	timeout time.Duration
 	crsh    time.Duration
 
 	// Test seams: a runner instead of the inventory's transports, and the
@@ -39,7 +38,6 @@ func (o *checkOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON (schema_version 1) instead of text")
 	fs.StringVar(&o.html, "html", "", "also write the report as one self-contained HTML `FILE` (for a change ticket)")
 	fs.StringVar(&o.waivers, "waivers", "", "accept the findings listed in waiver `FILE` (YAML: hosts, check, reason, expires)")
-	fs.DurationVar(&o.timeout, "timeout", 3*time.Minute, "limit for gathering one host's facts (a locked rootvg hangs its LVM probes until then)")
 	fs.DurationVar(&o.crsh, "crsh-timeout", 30*time.Second, "limit for the c_rsh probe each master runs for a client reached over SSH")
 }
 
@@ -175,7 +173,7 @@ func runCheck(ctx context.Context, o *checkOptions, g *GlobalOptions, args []str
 	}
 	fmt.Fprintf(g.stderr, "nimfleet: checking %s (read-only)...\n", describeCheckSelection(inv, hosts))
 	rep, err := preflight.Run(ctx, preflight.Options{Runner: runner, Inventory: inv, Hosts: hosts, Waivers: ws,
-		Concurrency: o.fleet.concurrency, GatherTimeout: o.timeout, CRshTimeout: o.crsh, Now: o.testOnlyNow})
+		Concurrency: o.fleet.concurrency, GatherTimeout: o.fleet.timeout, CRshTimeout: o.crsh, Now: o.testOnlyNow})
 	if err != nil {
 		return err
 	}

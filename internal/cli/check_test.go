@@ -89,7 +89,7 @@ func runCheckInMemory(t *testing.T, k *labkit.Kit, inv string, mod func(o *check
 	o := &checkOptions{testOnlyRunner: k.Runner, testOnlyNow: func() time.Time { return checkNow }}
 	o.fleet.inventory = inv
 	o.fleet.concurrency = 8
-	o.timeout, o.crsh = 10*time.Second, 10*time.Second
+	o.fleet.timeout, o.crsh = 10*time.Second, 10*time.Second
 	if mod != nil {
 		mod(o)
 	}

@@ -81,7 +81,7 @@ func runFacts(ctx context.Context, o *factsOptions, g *GlobalOptions, args []str
 		return err
 	}
 	defer closeFleet()
-	gat := &facts.Gatherer{Runner: fl.Runner}
+	gat := &facts.Gatherer{Runner: fl.Runner, Timeout: o.fleet.timeout}
 	res := gat.Fleet(ctx, hosts, o.fleet.concurrency)
 	if o.json {
 		if err := writeFactsJSON(g.stdout, res); err != nil {

@@ -117,7 +117,7 @@ func runFix(ctx context.Context, o *fixOptions, g *GlobalOptions, args []string)
 	}
 	env := &remediate.Env{
 		Runner:   fl.Runner,
-		Gatherer: &facts.Gatherer{Runner: fl.Runner},
+		Gatherer: &facts.Gatherer{Runner: fl.Runner, Timeout: o.fleet.timeout},
 		DryRun:   dryRun,
 		Now:      now,
 	}

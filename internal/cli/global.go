@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -22,6 +23,7 @@ type fleetFlags struct {
 	hosts       string
 	groups      string
 	waves       string
+	timeout     time.Duration
 }
 
 func (f *fleetFlags) AddFlags(fs *pflag.FlagSet) {
@@ -36,6 +38,7 @@ func (f *fleetFlags) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&f.hosts, "hosts", "", "comma-separated host names or globs (default: all)")
 	fs.StringVar(&f.groups, "group", "", "comma-separated groups")
 	fs.StringVar(&f.waves, "wave", "", "comma-separated waves")
+	fs.DurationVar(&f.timeout, "timeout", 3*time.Minute, "limit for gathering one host's facts (a locked rootvg hangs its LVM probes until then)")
 }
 
 func (f *fleetFlags) load() (*inventory.Inventory, error) {

@@ -420,7 +420,7 @@ func runMigratePlan(ctx context.Context, o *migrateOptions, g *GlobalOptions, ar
 	}
 	fmt.Fprintf(g.stderr, "nimfleet: planning %s (%s)...\n", describeClients(inv, hosts), what)
 	plan, err := migrate.NewPlan(ctx, migrate.PlanOptions{Inventory: inv, Hosts: hosts, Runner: fl.Runner, Policy: p,
-		AutoFix: o.autoFix, SkipPreflight: o.skipPreflight, Waivers: ws, Journal: j, Concurrency: o.fleet.concurrency, Now: now})
+		AutoFix: o.autoFix, SkipPreflight: o.skipPreflight, Waivers: ws, Journal: j, Concurrency: o.fleet.concurrency, GatherTimeout: o.fleet.timeout, Now: now})
 	if err != nil {
 		return err
 	}
@@ -644,7 +644,7 @@ func controlRun(ctx context.Context, g *GlobalOptions, ff *fleetFlags, inv *inve
 	defer closeFleet()
 	logDir := filepath.Join(filepath.Dir(jpath), "logs")
 	mo.Inventory, mo.InventoryHash, mo.Runner, mo.Journal = inv, hash, fl.Runner, j
-	mo.LogDir, mo.Clock, mo.Concurrency = logDir, clock, ff.concurrency
+	mo.LogDir, mo.Clock, mo.Concurrency, mo.GatherTimeout = logDir, clock, ff.concurrency, ff.timeout
 	mo.Version = versionString()
 	if testOnlyMigratePoll > 0 {
 		mo.PollInterval = testOnlyMigratePoll
