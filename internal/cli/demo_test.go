@@ -3,27 +3,53 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// TestDemo runs the README's first command in-process: it must succeed on
-// a fresh machine and tell the seed case's story.
-func TestDemo(t *testing.T) {
+func runDemoForTest(t *testing.T, args ...string) string {
+	t.Helper()
 	var out, errb bytes.Buffer
-	err := Run(context.Background(), []string{"demo", "--time-scale", "1e9", "--dir", t.TempDir()}, strings.NewReader(""), &out, &errb)
+	dir := t.TempDir()
+	args = append([]string{"demo", "--dir", dir}, args...)
+	err := Run(context.Background(), args, strings.NewReader(""), &out, &errb)
 	if err != nil {
 		t.Fatalf("demo: %v\nstderr:\n%s\nstdout:\n%s", err, errb.String(), out.String())
 	}
+	for _, f := range []string{"check.html", "report.html", "nimfleet-journal.jsonl", "nimfleet-audit.jsonl"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("demo left no %s: %v", f, err)
+		}
+	}
+	return out.String()
+}
+
+// TestDemoSeed runs the README's first command on the field report's lab:
+// the leftover /bos_inst is caught by check, moved aside by fix, and lpar1
+// migrates and verifies with no human step.
+func TestDemoSeed(t *testing.T) {
+	out := runDemoForTest(t, "--scenario", "seed", "--time-scale", "1e6")
 	for _, want := range []string{
-		"alt_disk_copy: 0505-218 ATTENTION: init_multibos() returned an unexpected result.",
-		"DIAG-0001 [high confidence]",
-		"/bos_inst moved to /bos_inst.nimfleet.",
-		"Executing nimadm phase 12.",
-		"hdisk1 blv=hd5",
+		"PRE-0301",
+		"FIX-BOSINST    fixed on 1 host",
+		"mv /bos_inst /bos_inst.nimfleet.",
+		"completed: 1 client: 1 verified",
 	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("demo output lacks %q", want)
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestDemoFleet runs the demo's whole pipeline on a small generated fleet
+// with faults: every step runs and the run completes.
+func TestDemoFleet(t *testing.T) {
+	out := runDemoForTest(t, "--clients", "16", "--seed", "2", "--time-scale", "2e5")
+	for _, want := range []string{"== 1. check", "== 2. fix", "== 3. migrate", "== 4. report", "completed: 16 clients", "verified"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
 }

@@ -63,6 +63,8 @@ type migrateOptions struct {
 	waivers          string
 	approvals        string
 	json             bool
+	labScale         float64
+	brief            bool
 }
 
 func (o *migrateOptions) AddFlags(fs *pflag.FlagSet, run bool) {
@@ -77,6 +79,8 @@ func (o *migrateOptions) AddFlags(fs *pflag.FlagSet, run bool) {
 	fs.BoolVar(&o.skipPreflight, "skip-preflight", false, "do not run the preflight checks (nimadm finds the problems; failures are still diagnosed)")
 	fs.StringVar(&o.waivers, "waivers", "", "accept the preflight findings listed in waiver `FILE`")
 	fs.BoolVar(&o.json, "json", false, "print JSON (schema_version 1)")
+	fs.BoolVar(&o.brief, "brief", false, "when not on a terminal: print only failures, diagnoses and fixes as they happen, and a fleet summary line every few seconds (for big fleets)")
+	fs.Float64Var(&o.labScale, "lab-time-scale", 0, "rehearsing against a time-scaled lab: run the controller's clock this many times faster (the lab's --time-scale), so polling, deadlines and ETAs match it")
 	if run {
 		fs.BoolVar(&o.reboot, "reboot", false, "reboot each migrated client onto the new disk (shutdown -Fr) and verify it: level, lppchk -v, old_rootvg, sshd")
 		fs.StringVar(&o.approvals, "approvals", "", "approvals `FILE` allowing the destructive fixes (FIX-OLDROOTVG, FIX-EFIX) on named hosts")
@@ -243,6 +247,7 @@ type resumeOptions struct {
 	waivers   string
 	approvals string
 	json      bool
+	labScale  float64
 }
 
 func newMigrateResumeCommand(g *GlobalOptions) *cobra.Command {
@@ -285,6 +290,7 @@ EXIT STATUS
 	fs.StringVar(&o.waivers, "waivers", "", "waiver `FILE` for the preflight of clients still to be fixed first")
 	fs.StringVar(&o.approvals, "approvals", "", "approvals `FILE` allowing the destructive fixes on named hosts")
 	fs.BoolVar(&o.json, "json", false, "print the events as JSON lines (schema_version 1)")
+	fs.Float64Var(&o.labScale, "lab-time-scale", 0, "the --lab-time-scale the run was started with (rehearsals against a time-scaled lab)")
 	return c
 }
 
@@ -299,13 +305,13 @@ func journalPath(flag, inventoryPath string) string {
 
 // openMigrateFleet is fleetFlags.open with the test seam for the base
 // runner.
-func openMigrateFleet(f *fleetFlags, inv *inventory.Inventory, dryRun bool) (*connect.Fleet, func() error, error) {
+func openMigrateFleet(f *fleetFlags, inv *inventory.Inventory, dryRun bool, now func() time.Time) (*connect.Fleet, func() error, error) {
 	log, err := transport.OpenAuditLog(f.auditPath())
 	if err != nil {
 		return nil, nil, fmt.Errorf("audit log: %w", err)
 	}
 	fl, err := connect.Open(inv, connect.Options{AcceptNew: f.acceptNew, Concurrency: f.concurrency, AuditLog: log,
-		DryRun: dryRun, Plan: &transport.Plan{}, Base: testOnlyMigrateBase, NoRetry: testOnlyMigrateBase != nil})
+		DryRun: dryRun, Plan: &transport.Plan{}, Base: testOnlyMigrateBase, NoRetry: testOnlyMigrateBase != nil, Now: now})
 	if err != nil {
 		log.Close()
 		return nil, nil, err
@@ -409,7 +415,7 @@ func runMigratePlan(ctx context.Context, o *migrateOptions, g *GlobalOptions, ar
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	fl, closeFleet, err := openMigrateFleet(&o.fleet, inv, true)
+	fl, closeFleet, err := openMigrateFleet(&o.fleet, inv, true, nil)
 	if err != nil {
 		return err
 	}
@@ -594,13 +600,16 @@ func runMigrateRun(ctx context.Context, o *migrateOptions, g *GlobalOptions, arg
 		return err
 	}
 	clock := migrateClock()
+	if o.labScale > 0 {
+		clock = migrate.NewScaledClock(time.Now(), o.labScale)
+	}
 	p, err := o.policy(clock.Now())
 	if err != nil {
 		return err
 	}
 	mo := migrate.Options{Hosts: hosts, Policy: p, AutoFix: o.autoFix, Reboot: o.reboot, SkipPreflight: o.skipPreflight,
 		Waivers: ws, Approvals: ap}
-	return controlRun(ctx, g, &o.fleet, inv, journalPath(o.journal, o.fleet.inventory), o.json, clock, mo, false)
+	return controlRun(ctx, g, &o.fleet, inv, journalPath(o.journal, o.fleet.inventory), o.json, o.brief, clock, mo, false)
 }
 
 func runMigrateResume(ctx context.Context, o *resumeOptions, g *GlobalOptions) error {
@@ -623,11 +632,39 @@ func runMigrateResume(ctx context.Context, o *resumeOptions, g *GlobalOptions) e
 	if _, err := os.Stat(path); err != nil {
 		return withExit(ExitUsage, fmt.Errorf("journal %s: %w", path, err), "name the journal with --journal FILE; 'nimfleet migrate run' starts a run")
 	}
-	return controlRun(ctx, g, &o.fleet, inv, path, o.json, migrateClock(), migrate.Options{Waivers: ws, Approvals: ap}, true)
+	clock := migrateClock()
+	if o.labScale > 0 {
+		// Continue the run's time line: its scaled clock started at the
+		// run's start.
+		origin, err := openRunStart(path)
+		if err != nil {
+			return err
+		}
+		clock = migrate.NewScaledClock(origin, o.labScale)
+	}
+	return controlRun(ctx, g, &o.fleet, inv, path, o.json, false, clock, migrate.Options{Waivers: ws, Approvals: ap}, true)
+}
+
+// openRunStart returns when the journal's open run started (the origin of
+// a scaled clock), or now when there is none (resume then says so).
+func openRunStart(path string) (time.Time, error) {
+	j, err := journal.Open(path, journal.Options{ReadOnly: true})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("journal %s: %w", path, err)
+	}
+	defer j.Close()
+	runs, err := journal.OpenRuns(j)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("journal %s: %w", path, err)
+	}
+	if len(runs) == 0 {
+		return time.Now(), nil
+	}
+	return runs[len(runs)-1].Started, nil
 }
 
 // controlRun is the controller of 'migrate run' and 'migrate resume'.
-func controlRun(ctx context.Context, g *GlobalOptions, ff *fleetFlags, inv *inventory.Inventory, jpath string, jsonOut bool, clock migrate.Clock, mo migrate.Options, resume bool) error {
+func controlRun(ctx context.Context, g *GlobalOptions, ff *fleetFlags, inv *inventory.Inventory, jpath string, jsonOut, brief bool, clock migrate.Clock, mo migrate.Options, resume bool) error {
 	hash, err := inventoryHash(ff.inventory)
 	if err != nil {
 		return withExit(ExitUsage, err)
@@ -637,7 +674,9 @@ func controlRun(ctx context.Context, g *GlobalOptions, ff *fleetFlags, inv *inve
 		return err
 	}
 	defer j.Close()
-	fl, closeFleet, err := openMigrateFleet(ff, inv, false)
+	// The audit log keeps the controller's time, so that a rehearsal on a
+	// time-scaled lab attributes its commands to the run.
+	fl, closeFleet, err := openMigrateFleet(ff, inv, false, clock.Now)
 	if err != nil {
 		return err
 	}
@@ -650,6 +689,7 @@ func controlRun(ctx context.Context, g *GlobalOptions, ff *fleetFlags, inv *inve
 		mo.PollInterval = testOnlyMigratePoll
 	}
 	pr := newProgressPrinter(g, jsonOut, clock)
+	pr.brief = brief && !pr.tty && !jsonOut
 	mo.Observer = pr.event
 	m, err := migrate.New(mo)
 	if err != nil {
@@ -795,6 +835,9 @@ type progressPrinter struct {
 	tty      bool
 	clock    migrate.Clock
 	progress func() migrate.Progress
+	// brief prints only failures, diagnoses and fixes, and a summary
+	// line every few seconds (not on a terminal).
+	brief bool
 
 	mu    sync.Mutex
 	drawn int // lines of the live block on screen
@@ -827,6 +870,9 @@ func isTerminal(w io.Writer) bool {
 // start redraws the live block every half second on a terminal; the
 // returned function stops it and clears the block.
 func (p *progressPrinter) start() func() {
+	if p.brief && p.progress != nil {
+		return p.startBrief()
+	}
 	if !p.tty || p.progress == nil {
 		return func() {}
 	}
@@ -903,6 +949,9 @@ func (p *progressPrinter) event(e migrate.Event) {
 	if line == "" {
 		return
 	}
+	if p.brief && !briefEvent(e) {
+		return
+	}
 	if p.tty {
 		if e.Kind == journal.KindPhase || e.Kind == journal.KindOffset {
 			return // the live block shows phases
@@ -912,6 +961,53 @@ func (p *progressPrinter) event(e migrate.Event) {
 		return
 	}
 	fmt.Fprintf(p.g.stderr, "%s %s\n", e.Time.UTC().Format(time.RFC3339), line)
+}
+
+// briefEvent says which events --brief prints as they happen.
+func briefEvent(e migrate.Event) bool {
+	switch e.Kind {
+	case journal.KindRunStarted, journal.KindRunResumed, journal.KindRunEnded, journal.KindDiagnosis, journal.KindFix:
+		return true
+	case journal.KindState:
+		return e.State == journal.StateFailed
+	case journal.KindExit:
+		return e.Outcome != "succeeded"
+	}
+	return false
+}
+
+// startBrief prints a one-line fleet summary every five seconds.
+func (p *progressPrinter) startBrief() func() {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				pr := p.progress()
+				if pr.Run == "" {
+					continue // still planning
+				}
+				var parts []string
+				for _, s := range journal.States() {
+					if n := pr.States[s]; n > 0 {
+						parts = append(parts, fmt.Sprintf("%d %s", n, s))
+					}
+				}
+				p.mu.Lock()
+				fmt.Fprintf(p.g.stderr, "%s run %s: %d clients: %s\n", pr.Now.UTC().Format(time.RFC3339), pr.Run, pr.Total, strings.Join(parts, ", "))
+				p.mu.Unlock()
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+	}
 }
 
 // eventLine renders an event as one line ("" to skip it).

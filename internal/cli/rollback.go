@@ -124,7 +124,7 @@ func runRollback(ctx context.Context, o *rollbackOptions, g *GlobalOptions, name
 		defer jf.Close()
 		j = jf
 	}
-	fl, closeFleet, err := openMigrateFleet(&o.fleet, inv, !o.apply)
+	fl, closeFleet, err := openMigrateFleet(&o.fleet, inv, !o.apply, nil)
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,8 @@ type Options struct {
 	Base transport.Runner
 	// NoRetry disables the retry of transient errors (tests).
 	NoRetry bool
+	// Now is the audit log's clock; nil means the wall clock.
+	Now func() time.Time
 }
 
 // Fleet reaches the hosts of one inventory.
@@ -114,6 +116,7 @@ func Open(inv *inventory.Inventory, o Options) (*Fleet, error) {
 			Key:    func(c transport.Command) string { return MasterOf(inv, c.Host) },
 		},
 		AuditLog: o.AuditLog,
+		Now:      o.Now,
 		DryRun:   o.DryRun,
 		Plan:     o.Plan,
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nimfleet/nimfleet/internal/transport"
@@ -35,7 +36,7 @@ func (g *Gatherer) run(ctx context.Context, s *Script) (*Output, error, error) {
 	if err != nil {
 		// Keep what arrived before a timeout or a dropped connection.
 		if !(errors.Is(err, transport.ErrTimeout) || errors.Is(err, transport.ErrConnLost)) || len(res.Stdout) == 0 {
-			return nil, nil, &transport.HostError{Host: s.Host, Op: "gather facts", Err: err}
+			return nil, nil, &transport.HostError{Host: s.Host, Op: "gather facts", Err: innerErr(s.Host, err)}
 		}
 		sessionErr = err
 	}
@@ -90,3 +91,27 @@ func (g *Gatherer) Master(ctx context.Context, host string, plan MasterPlan) (*M
 	}
 	return ParseMaster(out, s, plan, sessionErr), nil
 }
+
+// innerErr drops the runner's own "host X: run <the whole script>:" layer,
+// which would repeat the host and quote the collection script, keeping
+// the error chain (and so its class) intact.
+func innerErr(host string, err error) error {
+	var he *transport.HostError
+	if !errors.As(err, &he) || he.Host != host {
+		return err
+	}
+	prefix := ""
+	if msg, inner := err.Error(), he.Error(); msg != inner {
+		prefix = strings.TrimSuffix(msg, inner) // e.g. "after 3 attempts: "
+	}
+	return &prefixed{prefix: prefix, err: he.Err, orig: err}
+}
+
+type prefixed struct {
+	prefix string
+	err    error // shown
+	orig   error // unwrapped
+}
+
+func (p *prefixed) Error() string { return p.prefix + p.err.Error() }
+func (p *prefixed) Unwrap() error { return p.orig }
