@@ -30,7 +30,7 @@ type Options struct {
 	// Concurrency bounds commands in flight across the fleet; 0 means 64.
 	Concurrency int
 	// PerMaster bounds commands in flight per NIM master, counting the
-	// commands of the clients reached through it; 0 means 16.
+	// commands of the clients reached through it (see LimitKey); 0 means 16.
 	PerMaster int
 	// ConnectTimeout and CommandTimeout are the SSH defaults; 0 keeps the
 	// transport's defaults.
@@ -88,6 +88,17 @@ func MasterOf(inv *inventory.Inventory, host string) string {
 	return host
 }
 
+// LimitKey is the per-master concurrency key of a command's host: the
+// master for the master itself and for clients reached through it (their
+// commands run on the master, as c_rsh), the host itself for a client
+// reached directly over SSH (its commands cost the master nothing).
+func LimitKey(inv *inventory.Inventory, host string) string {
+	if h := inv.Host(host); h != nil && h.Master != nil && h.Via != inventory.ViaMaster {
+		return host
+	}
+	return MasterOf(inv, host)
+}
+
 // Open builds the runner for inv. It does not connect: connections are
 // made on first use, one per host, and reused.
 func Open(inv *inventory.Inventory, o Options) (*Fleet, error) {
@@ -113,7 +124,7 @@ func Open(inv *inventory.Inventory, o Options) (*Fleet, error) {
 		Limit: transport.LimitOptions{
 			Global: global,
 			PerKey: perMaster,
-			Key:    func(c transport.Command) string { return MasterOf(inv, c.Host) },
+			Key:    func(c transport.Command) string { return LimitKey(inv, c.Host) },
 		},
 		AuditLog: o.AuditLog,
 		Now:      o.Now,

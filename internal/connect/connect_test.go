@@ -41,3 +41,23 @@ func TestRouting(t *testing.T) {
 		t.Errorf("audit: %+v %v", recs, err)
 	}
 }
+
+// TestLimitKey: clients reached over SSH are limited on their own, clients
+// reached through a master count against it.
+func TestLimitKey(t *testing.T) {
+	for _, via := range []string{"ssh", "master"} {
+		cfg := sim.Generate(sim.GenOptions{Clients: 2, Masters: 1, Seed: 2, FaultRate: -1})
+		k := labkit.New(t, cfg, labkit.Options{Via: via})
+		m, c := cfg.Masters[0].Name, cfg.Clients[0].Name
+		want := c
+		if via == "master" {
+			want = m
+		}
+		if got := connect.LimitKey(k.Inv, c); got != want {
+			t.Errorf("via %s: LimitKey(%s) = %s, want %s", via, c, got, want)
+		}
+		if got := connect.LimitKey(k.Inv, m); got != m {
+			t.Errorf("via %s: LimitKey(master) = %s", via, got)
+		}
+	}
+}

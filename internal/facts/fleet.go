@@ -57,7 +57,7 @@ func (g *Gatherer) Fleet(ctx context.Context, hosts []*inventory.Host, concurren
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, concurrency)
-	for _, h := range hosts {
+	for _, h := range interleave(hosts) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -93,4 +93,32 @@ func (g *Gatherer) Fleet(ctx context.Context, hosts []*inventory.Host, concurren
 	}
 	wg.Wait()
 	return f
+}
+
+// interleave orders hosts masters first, then clients round-robin across
+// their masters, so that per-master limits below do not leave the
+// concurrency taken by the clients of one master.
+func interleave(hosts []*inventory.Host) []*inventory.Host {
+	out := make([]*inventory.Host, 0, len(hosts))
+	byMaster := map[string][]*inventory.Host{}
+	var masters []string
+	for _, h := range hosts {
+		if h.Role == inventory.RoleMaster || h.Master == nil {
+			out = append(out, h)
+			continue
+		}
+		m := h.Master.Name
+		if _, ok := byMaster[m]; !ok {
+			masters = append(masters, m)
+		}
+		byMaster[m] = append(byMaster[m], h)
+	}
+	for i := 0; len(out) < len(hosts); i++ {
+		for _, m := range masters {
+			if cs := byMaster[m]; i < len(cs) {
+				out = append(out, cs[i])
+			}
+		}
+	}
+	return out
 }
