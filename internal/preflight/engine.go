@@ -155,6 +155,7 @@ func (ev *evaluation) gather(ctx context.Context, conc int) {
 	}
 	sort.Slice(masters, func(i, j int) bool { return masters[i].host.Name < masters[j].host.Name })
 	n := len(masters) + len(ev.states)
+	order := interleaveClients(ev.states)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(conc, n) {
@@ -174,7 +175,7 @@ func (ev *evaluation) gather(ctx context.Context, conc int) {
 					ev.masterDone(st, m, err)
 					continue
 				}
-				cs := ev.states[i-len(masters)]
+				cs := ev.states[order[i-len(masters)]]
 				if err := ctx.Err(); err != nil {
 					ev.clientDone(cs, nil, &transport.HostError{Host: cs.host.Name, Op: "gather facts", Err: err})
 					continue
@@ -185,6 +186,33 @@ func (ev *evaluation) gather(ctx context.Context, conc int) {
 		})
 	}
 	wg.Wait()
+}
+
+// interleaveClients returns the indices of states round-robin across
+// their masters, so that a per-master limit below does not leave the
+// workers waiting on the clients of one master.
+func interleaveClients(states []*clientState) []int {
+	byMaster := map[string][]int{}
+	var masters []string
+	for i, st := range states {
+		m := ""
+		if st.host.Master != nil {
+			m = st.host.Master.Name
+		}
+		if _, ok := byMaster[m]; !ok {
+			masters = append(masters, m)
+		}
+		byMaster[m] = append(byMaster[m], i)
+	}
+	order := make([]int, 0, len(states))
+	for k := 0; len(order) < len(states); k++ {
+		for _, m := range masters {
+			if is := byMaster[m]; k < len(is) {
+				order = append(order, is[k])
+			}
+		}
+	}
+	return order
 }
 
 // gathered is what a run collected.
