@@ -153,3 +153,36 @@ func hasTag(h *Host, t string) bool {
 	hv, ok := h.Tags[k]
 	return ok && (!withValue || hv == v)
 }
+
+// ClientsOf expands a selection into clients and their masters, both in
+// inventory order: a selected master stands for all its clients, and nil
+// selects every client.
+func (inv *Inventory) ClientsOf(hosts []*Host) (clients, masters []*Host) {
+	want := map[*Host]bool{}
+	if hosts == nil {
+		for _, h := range inv.Clients() {
+			want[h] = true
+		}
+	}
+	for _, h := range hosts {
+		if h.Role == RoleMaster {
+			for _, c := range h.Clients {
+				want[c] = true
+			}
+		} else {
+			want[h] = true
+		}
+	}
+	seen := map[*Host]bool{}
+	for _, h := range inv.Hosts {
+		if h.Role != RoleClient || !want[h] || h.Master == nil {
+			continue
+		}
+		clients = append(clients, h)
+		if !seen[h.Master] {
+			seen[h.Master] = true
+			masters = append(masters, h.Master)
+		}
+	}
+	return clients, masters
+}

@@ -164,37 +164,6 @@ type PlanOptions struct {
 	Model nimadm.Model
 }
 
-// selectClients returns the selected clients in inventory order and
-// their masters.
-func selectClients(inv *inventory.Inventory, hosts []*inventory.Host) (clients, masters []*inventory.Host) {
-	want := map[*inventory.Host]bool{}
-	if hosts == nil {
-		for _, h := range inv.Clients() {
-			want[h] = true
-		}
-	}
-	for _, h := range hosts {
-		if h.Role == inventory.RoleMaster {
-			for _, c := range h.Clients {
-				want[c] = true
-			}
-		} else {
-			want[h] = true
-		}
-	}
-	seen := map[*inventory.Host]bool{}
-	for _, h := range inv.Hosts {
-		if h.Role != inventory.RoleClient || !want[h] || h.Master == nil {
-			continue
-		}
-		clients = append(clients, h)
-		if !seen[h.Master] {
-			seen[h.Master] = true
-			masters = append(masters, h.Master)
-		}
-	}
-	return clients, masters
-}
 
 // NewPlan gathers the facts the plan needs (rootvg used sizes, the cache
 // VGs' free space, levels) and, unless o.SkipPreflight, runs the
@@ -210,7 +179,7 @@ func NewPlan(ctx context.Context, o PlanOptions) (*Plan, error) {
 	if o.Now != nil {
 		now = o.Now
 	}
-	clients, masters := selectClients(o.Inventory, o.Hosts)
+	clients, masters := o.Inventory.ClientsOf(o.Hosts)
 	if len(clients) == 0 {
 		return nil, errors.New("plan: no client selected")
 	}

@@ -32,7 +32,7 @@ const benchTimeout = 30 * time.Second
 func BenchmarkGather1000(b *testing.B) {
 	k := benchKit(b)
 	ctx := context.Background()
-	clients, masters := selection(k.Inv, nil)
+	clients, masters := k.Inv.ClientsOf(nil)
 	hosts := append(masters[:len(masters):len(masters)], clients...)
 	b.ResetTimer()
 	for range b.N {
@@ -68,7 +68,7 @@ func BenchmarkEvaluate1000(b *testing.B) {
 	k := benchKit(b)
 	ctx := context.Background()
 	o := Options{Runner: k.Runner, Inventory: k.Inv, GatherTimeout: benchTimeout}
-	clients, masters := selection(k.Inv, nil)
+	clients, masters := k.Inv.ClientsOf(nil)
 	g := gather(ctx, o, clients, masters)
 	b.ResetTimer()
 	for range b.N {
@@ -85,7 +85,7 @@ func BenchmarkCRshProbes1000(b *testing.B) {
 	k := benchKit(b)
 	ctx := context.Background()
 	o := Options{Runner: k.Runner, Inventory: k.Inv}
-	clients, _ := selection(k.Inv, nil)
+	clients, _ := k.Inv.ClientsOf(nil)
 	b.ResetTimer()
 	for range b.N {
 		if p := probeCRsh(ctx, o, clients, 64); len(p) != 1000 {
@@ -101,7 +101,7 @@ func BenchmarkCRshProbes1000(b *testing.B) {
 func BenchmarkCheckOverGather1000(b *testing.B) {
 	k := benchKit(b)
 	ctx := context.Background()
-	clients, masters := selection(k.Inv, nil)
+	clients, masters := k.Inv.ClientsOf(nil)
 	hosts := append(masters[:len(masters):len(masters)], clients...)
 	best := func(cur, d time.Duration) time.Duration {
 		if cur == 0 || d < cur {

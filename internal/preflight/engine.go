@@ -85,37 +85,6 @@ type masterState struct {
 	waiting []*clientState
 }
 
-// selection returns the clients the run checks, in inventory order, and
-// their masters.
-func selection(inv *inventory.Inventory, hosts []*inventory.Host) (clients, masters []*inventory.Host) {
-	want := map[*inventory.Host]bool{}
-	if hosts == nil {
-		for _, h := range inv.Clients() {
-			want[h] = true
-		}
-	}
-	for _, h := range hosts {
-		if h.Role == inventory.RoleMaster {
-			for _, c := range h.Clients {
-				want[c] = true
-			}
-		} else {
-			want[h] = true
-		}
-	}
-	seenM := map[*inventory.Host]bool{}
-	for _, h := range inv.Hosts {
-		if h.Role != inventory.RoleClient || !want[h] {
-			continue
-		}
-		clients = append(clients, h)
-		if h.Master != nil && !seenM[h.Master] {
-			seenM[h.Master] = true
-			masters = append(masters, h.Master)
-		}
-	}
-	return clients, masters
-}
 
 // Run gathers facts from the selected clients and their masters, runs the
 // c_rsh probes, evaluates every check and applies the waivers. It returns
@@ -128,7 +97,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Runner == nil || o.Inventory == nil {
 		return nil, errors.New("preflight: a runner and an inventory are required")
 	}
-	clients, masters := selection(o.Inventory, o.Hosts)
+	clients, masters := o.Inventory.ClientsOf(o.Hosts)
 	ev := newEvaluation(o, clients, masters)
 	conc := o.Concurrency
 	if conc <= 0 {

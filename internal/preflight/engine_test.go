@@ -123,15 +123,15 @@ func TestWaivers(t *testing.T) {
 
 func TestSelection(t *testing.T) {
 	w := newWorld(t, peer())
-	cs, ms := selection(w.inv, nil)
+	cs, ms := w.inv.ClientsOf(nil)
 	if len(cs) != 2 || len(ms) != 1 {
 		t.Fatalf("all: %d clients %d masters", len(cs), len(ms))
 	}
-	cs, ms = selection(w.inv, []*inventory.Host{w.master})
+	cs, ms = w.inv.ClientsOf([]*inventory.Host{w.master})
 	if len(cs) != 2 || len(ms) != 1 {
 		t.Errorf("a master stands for its clients: %d clients", len(cs))
 	}
-	cs, ms = selection(w.inv, []*inventory.Host{w.clients[1]})
+	cs, ms = w.inv.ClientsOf([]*inventory.Host{w.clients[1]})
 	if len(cs) != 1 || cs[0].Name != "aix02" || len(ms) != 1 {
 		t.Errorf("one client: %v", cs)
 	}
