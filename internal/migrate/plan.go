@@ -164,7 +164,6 @@ type PlanOptions struct {
 	Model nimadm.Model
 }
 
-
 // NewPlan gathers the facts the plan needs (rootvg used sizes, the cache
 // VGs' free space, levels) and, unless o.SkipPreflight, runs the
 // preflight checks at the same time; then it decides each client's

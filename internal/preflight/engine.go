@@ -85,7 +85,6 @@ type masterState struct {
 	waiting []*clientState
 }
 
-
 // Run gathers facts from the selected clients and their masters, runs the
 // c_rsh probes, evaluates every check and applies the waivers. It returns
 // an error only for unusable options; hosts that fail are results.
