@@ -62,10 +62,15 @@ func TestGatherFaults(t *testing.T) {
 	}
 	// (A session that hangs after some output, a locked rootvg, keeps its
 	// partial facts: TestFleetFactsAgainstGeneratedLab.)
+	// A connection dropped mid-script keeps what arrived, if anything did
+	// (an abrupt close can also lose the data in flight, as on a real
+	// network): partial facts with the rest unknown, or ErrConnLost.
 	for _, h := range []string{name(2)} {
 		c := fl.Clients[h]
 		if c == nil {
-			t.Errorf("%s: no partial facts: %v", h, fl.Errors[h])
+			if !errors.Is(fl.Errors[h], transport.ErrConnLost) {
+				t.Errorf("%s: neither partial facts nor a lost connection: %v", h, fl.Errors[h])
+			}
 			continue
 		}
 		if c.Session == nil || len(c.ProbeErrors) == 0 {
