@@ -296,6 +296,16 @@ func TestHungRunIsStalled(t *testing.T) {
 	if err := k.Lab.SetFault("aix01", sim.FaultNimadmHang); err != nil {
 		t.Fatal(err)
 	}
+	// The follower runs on a fake clock, the lab's nimadm on real (scaled)
+	// time: wait until nimadm is really in phase 6 before following it, or
+	// a loaded machine lets the fake clock pass the deadline first.
+	in6 := make(chan struct{})
+	var once sync.Once
+	k.Lab.SetPhaseHook(func(ctx context.Context, _, c string, phase int) {
+		if c == "aix01" && phase == 6 {
+			once.Do(func() { close(in6) })
+		}
+	})
 	clk := newFakeClock()
 	o := testOptions(clk, 1, nil)
 	o.ProgressDeadline = 30 * time.Minute
@@ -304,6 +314,22 @@ func TestHungRunIsStalled(t *testing.T) {
 	j, err := Start(ctx, k.Runner, h, o)
 	if err != nil {
 		t.Fatal(err)
+	}
+	select {
+	case <-in6:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the lab's nimadm did not reach phase 6")
+	}
+	// The hook runs before the banner: wait for the banner in the log too.
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		res, err := k.Runner.Run(ctx, transport.Command{Host: j.Handle().Master, Line: CatLine(j.Handle().Files.Log)})
+		if err == nil && strings.Contains(string(res.Stdout), "Executing nimadm phase 6.") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no phase 6 banner in the log: %v", err)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	start := clk.Now()
 	out, err := j.Wait(ctx)
