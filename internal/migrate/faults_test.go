@@ -2,10 +2,12 @@ package migrate
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 
 	"github.com/nimfleet/nimfleet/internal/journal"
 	"github.com/nimfleet/nimfleet/internal/sim"
@@ -64,8 +66,9 @@ func assertState(t *testing.T, r *rig, host string, want journal.State) journal.
 }
 
 // TestMasterDropsTheConnection: over real SSH, the master drops every
-// connection in the middle of aix01's phase 3, and later refuses
-// connections for a while during its phase 5. nimadm runs on, detached;
+// connection in the middle of aix01's phase 3, and later drops them and
+// refuses new ones for a while during its phase 5 (until five commands
+// to it have failed), a window that may take a launch with it. nimadm runs on, detached;
 // the controller reconnects, follows it from its journaled offset and the
 // whole fleet ends migrated.
 func TestMasterDropsTheConnection(t *testing.T) {
@@ -99,7 +102,11 @@ func TestMasterDropsTheConnection(t *testing.T) {
 		case 3:
 			srv.Disconnect("nim73")
 		case 5:
+			// Offline refuses new connections only; dropping the open
+			// one makes the next command dial, so the fault is seen
+			// whatever the timing.
 			srv.SetFaults("nim73", simssh.Faults{Offline: true})
+			srv.Disconnect("nim73")
 		}
 	})
 	res := r.run(t, false)
@@ -119,7 +126,9 @@ func TestMasterDropsTheConnection(t *testing.T) {
 // Its nimadm ends (phase 11 runs on the client through NIM in the lab),
 // but the controller cannot verify the clone: after a few polls the host
 // is failed with the reason; the others are migrated.
-func TestClientStopsAnswering(t *testing.T) {
+func TestClientStopsAnswering(t *testing.T) { synctest.Test(t, testClientStopsAnswering) }
+
+func testClientStopsAnswering(t *testing.T) {
 	r := newRig(t, scenario(t, "healthy"), false)
 	noPause(r)
 	onPhase(r.kit.Lab, "aix01", 10, func() { r.kit.Lab.SetUnreachable("aix01", true) })
@@ -139,6 +148,10 @@ func TestClientStopsAnswering(t *testing.T) {
 // the start is excluded by the plan (not reached), with --skip-preflight
 // too; the others migrate.
 func TestUnreachableClientBeforeStart(t *testing.T) {
+	synctest.Test(t, testUnreachableClientBeforeStart)
+}
+
+func testUnreachableClientBeforeStart(t *testing.T) {
 	r := newRig(t, scenario(t, "healthy"), false)
 	noPause(r)
 	r.o.SkipPreflight = true
@@ -158,7 +171,9 @@ func TestUnreachableClientBeforeStart(t *testing.T) {
 // (another logical volume takes it) as its first client starts. Its
 // clients fail in phase 2 with the cache-VG
 // diagnosis (DIAG-0005, no automatic fix); nim02's clients are migrated.
-func TestCacheVGFillsUp(t *testing.T) {
+func TestCacheVGFillsUp(t *testing.T) { synctest.Test(t, testCacheVGFillsUp) }
+
+func testCacheVGFillsUp(t *testing.T) {
 	cfg := sim.Generate(sim.GenOptions{Clients: 6, Masters: 2, Seed: 3, FaultRate: -1})
 	cfg.TimeScale = 0
 	r := newRig(t, cfg, false)
@@ -198,7 +213,9 @@ func TestCacheVGFillsUp(t *testing.T) {
 // the progress deadline (stretched for phase 6) the controller kills it,
 // waits for it to end, cleans up with nimadm -C, and fails the host with
 // a diagnosis; the others are migrated.
-func TestHungNimadm(t *testing.T) {
+func TestHungNimadm(t *testing.T) { synctest.Test(t, testHungNimadm) }
+
+func testHungNimadm(t *testing.T) {
 	r := newRig(t, scenario(t, "healthy"), false)
 	noPause(r)
 	if err := r.kit.Lab.SetFault("aix02", sim.FaultNimadmHang); err != nil {
@@ -233,6 +250,10 @@ func TestHungNimadm(t *testing.T) {
 // not seen before: the rollout pauses with the remaining host not
 // started, and the run stays open. Resume lifts the pause and finishes.
 func TestNewSignaturePausesThenResume(t *testing.T) {
+	synctest.Test(t, testNewSignaturePausesThenResume)
+}
+
+func testNewSignaturePausesThenResume(t *testing.T) {
 	r := newRig(t, scenario(t, "healthy"), false)
 	r.o.Policy.MaxParallel = 1
 	r.o.Policy.Canary = 0
@@ -270,5 +291,69 @@ func TestNewSignaturePausesThenResume(t *testing.T) {
 	assertState(t, r, "aix02", journal.StateFailed)
 	if len(r.host(t, "aix02").Attempts) != 1 {
 		t.Error("aix02 ran nimadm again after the resume")
+	}
+}
+
+// launchFailer fails the nimadm launch of one client on the transport,
+// before the command reaches the master, the first n times.
+type launchFailer struct {
+	transport.Runner
+	client string
+	n      atomic.Int64
+}
+
+func (l *launchFailer) Run(ctx context.Context, cmd transport.Command) (transport.Result, error) {
+	if strings.Contains(cmd.Line, "nimadm -c "+l.client+" ") && strings.Contains(cmd.Line, "nohup") && l.n.Add(-1) >= 0 {
+		return transport.Result{}, fmt.Errorf("dial %s: %w", cmd.Host, transport.ErrUnreachable)
+	}
+	return l.Runner.Run(ctx, cmd)
+}
+
+// TestLaunchRefused: the master refuses the connection that would launch
+// aix02's nimadm. Nothing runs there, so it is a passing glitch: the
+// controller waits and launches again; the attempts that never launched
+// do not count as runs. A master that refuses every launch fails the host
+// with the transport error, after a bounded number of tries.
+func TestLaunchRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		failures int64
+		want     journal.State
+	}{
+		{"twice", 2, journal.StateVerified},
+		{"always", 1000, journal.StateFailed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r := newRig(t, scenario(t, "healthy"), false)
+				noPause(r)
+				lf := &launchFailer{Runner: r.kit.Runner, client: "aix02"}
+				lf.n.Store(tc.failures)
+				r.o.Runner = lf
+				res := r.run(t, false)
+				if res.Outcome != OutcomeCompleted {
+					t.Fatalf("outcome %s (%s)", res.Outcome, res.Detail)
+				}
+				hs := assertState(t, r, "aix02", tc.want)
+				launched := 0
+				for _, a := range hs.Attempts {
+					if a.Outcome != outcomeNotLaunched {
+						launched++
+					}
+				}
+				switch tc.want {
+				case journal.StateVerified:
+					if launched != 1 || len(hs.Attempts) != 3 {
+						t.Errorf("aix02: %d attempts, %d launched; want 3 and 1\n%s", len(hs.Attempts), launched, r.timeline(t, "aix02"))
+					}
+				case journal.StateFailed:
+					if launched != 0 || !strings.Contains(hs.Reason, "could not start nimadm") || !strings.Contains(hs.Reason, "unreachable") {
+						t.Errorf("aix02: %d launched, reason %q", launched, hs.Reason)
+					}
+				}
+				assertState(t, r, "aix01", journal.StateVerified)
+				assertState(t, r, "aix03", journal.StateVerified)
+			})
+		})
 	}
 }

@@ -60,7 +60,16 @@ type worker struct {
 	trouble time.Time
 	noted   bool
 	fatal   error
+	// launchTries counts launches that failed on the transport in a row
+	// (the command never reached the master, or the link dropped and
+	// nothing was found running afterwards).
+	launchTries int
 }
+
+// maxLaunchTries is how many launches in a row may fail on the transport
+// before the host is failed: a master that answers the probes but never
+// takes the launch is not a passing glitch.
+const maxLaunchTries = 5
 
 func (w *worker) release(r sched.Result) {
 	if w.slot != nil && !w.released {
@@ -256,6 +265,7 @@ func (w *worker) start(ctx context.Context, hs journal.HostState) error {
 		}
 		return w.recoverLaunch(ctx, hs.Current(), err)
 	}
+	w.launchTries = 0
 	if err := m.record(journal.Event{Kind: journal.KindLaunched, Host: w.name(), PID: job.Handle().PID}); err != nil {
 		return err
 	}
@@ -323,6 +333,14 @@ func (w *worker) recoverLaunch(ctx context.Context, a *journal.Attempt, launchEr
 	}
 	if launchErr == nil {
 		return nil // still starting: the next step launches a new attempt
+	}
+	if transport.IsTransient(launchErr) && w.launchTries < maxLaunchTries {
+		// The master dropped or refused the launch and nothing of it
+		// runs there: wait like for any unreachable master, then the
+		// next step launches a new attempt (not_launched attempts do not
+		// count as runs).
+		w.launchTries++
+		return w.transient(ctx, "start nimadm on "+master, launchErr, w.followLimit())
 	}
 	return w.failWith("", "start-failed", nil, "could not start nimadm on "+master+": "+launchErr.Error())
 }
@@ -525,6 +543,12 @@ func (w *worker) fixAfterFailure(ctx context.Context, hs journal.HostState) erro
 		return m.setState(w.name(), journal.StateFailed, fmt.Sprintf("%s: %s not applied: %s", rule, fix, p))
 	}
 	if p, err := w.ensureClean(ctx); err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return nil // interrupted: fixing again on resume is harmless
+		case transport.IsTransient(err):
+			return w.transient(ctx, "make sure the failed run left nothing", err, w.followLimit())
+		}
 		return err
 	} else if p != "" {
 		return m.setState(w.name(), journal.StateFailed, fmt.Sprintf("%s: fixed with %s, but the client is not ready for another run: %s", rule, fix, p))
@@ -538,8 +562,15 @@ func (w *worker) fixAfterFailure(ctx context.Context, hs journal.HostState) erro
 // returns what is wrong ("" when clean).
 func (w *worker) ensureClean(ctx context.Context) (string, error) {
 	m := w.m
+	// An interrupted controller or a master that cannot be reached says
+	// nothing about the client: those are errors for the caller to wait
+	// out, not problems that fail the host.
+	passing := func(err error) bool { return ctx.Err() != nil || transport.IsTransient(err) }
 	busy, err := nimadm.Busy(ctx, m.o.Runner, w.h, m.o.CommandTimeout)
 	if err != nil {
+		if passing(err) {
+			return "", fmt.Errorf("list processes on %s: %w", w.h.Master.Name, err)
+		}
 		return "cannot list processes on " + w.h.Master.Name + ": " + err.Error(), nil
 	}
 	if len(busy) > 0 {
@@ -547,6 +578,9 @@ func (w *worker) ensureClean(ctx context.Context) (string, error) {
 	}
 	left, err := w.leftovers(ctx)
 	if err != nil {
+		if passing(err) {
+			return "", fmt.Errorf("lspv on %s: %w", w.name(), err)
+		}
 		return "cannot read lspv: " + err.Error(), nil
 	}
 	if left == "" {
@@ -557,9 +591,15 @@ func (w *worker) ensureClean(ctx context.Context) (string, error) {
 	}
 	res, err := nimadm.Cleanup(ctx, m.o.Runner, w.h, m.o.CommandTimeout)
 	if err != nil {
+		if passing(err) {
+			return "", fmt.Errorf("nimadm -C for %s: %w", w.name(), err)
+		}
 		return "nimadm -C: " + err.Error(), nil
 	}
 	if left, err = w.leftovers(ctx); err != nil {
+		if passing(err) {
+			return "", fmt.Errorf("lspv on %s: %w", w.name(), err)
+		}
 		return "cannot read lspv: " + err.Error(), nil
 	}
 	if left != "" {
@@ -568,7 +608,6 @@ func (w *worker) ensureClean(ctx context.Context) (string, error) {
 	return "", nil
 }
 
-// leftovers says which target disks still carry a clone ("" if none).
 func (w *worker) leftovers(ctx context.Context) (string, error) {
 	pvs, err := w.m.lspv(ctx, w.h.Name)
 	if err != nil {

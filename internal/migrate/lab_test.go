@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/nimfleet/nimfleet/internal/journal"
@@ -82,6 +83,12 @@ type rig struct {
 	o   Options
 }
 
+// newRig builds a rig on cfg. An in-memory rig (serve false) belongs
+// inside a synctest bubble (synctest.Test): the lab's nimadm runs on
+// timers and the controller on a fake clock, and in a bubble the lab
+// always gets to run before the controller's next poll, however loaded
+// the machine, so a healthy run can never look stalled. A served rig
+// uses real sockets and cannot.
 func newRig(t testing.TB, cfg sim.Config, serve bool) *rig {
 	t.Helper()
 	var k *labkit.Kit
@@ -190,7 +197,9 @@ func lspvVG(t testing.TB, lab *sim.Lab, host, disk string) string {
 // TestSeedFixedBeforeNimadm is the field report with the preflight on:
 // lpar1's leftover /bos_inst is caught by PRE-0301, moved aside by
 // FIX-BOSINST before nimadm starts, and the one nimadm run succeeds.
-func TestSeedFixedBeforeNimadm(t *testing.T) {
+func TestSeedFixedBeforeNimadm(t *testing.T) { synctest.Test(t, testSeedFixedBeforeNimadm) }
+
+func testSeedFixedBeforeNimadm(t *testing.T) {
 	r := newRig(t, scenario(t, "seed"), false)
 	res := r.run(t, false)
 	if res.Outcome != OutcomeCompleted || !res.AllMigrated() {
@@ -208,7 +217,9 @@ func TestSeedFixedBeforeNimadm(t *testing.T) {
 // skipped: nimadm fails in phase 11, the failure is diagnosed (DIAG-0001,
 // the /bos_inst cause), FIX-BOSINST is applied and nimadm reruns and
 // succeeds, with no human step.
-func TestSeedDiagnosedFixedRetried(t *testing.T) {
+func TestSeedDiagnosedFixedRetried(t *testing.T) { synctest.Test(t, testSeedDiagnosedFixedRetried) }
+
+func testSeedDiagnosedFixedRetried(t *testing.T) {
 	r := newRig(t, scenario(t, "seed"), false)
 	r.o.SkipPreflight = true
 	res := r.run(t, false)

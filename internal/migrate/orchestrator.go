@@ -608,7 +608,26 @@ func (m *Orchestrator) loop(ctx context.Context, resumed bool) (*Result, error) 
 		s.Resume()
 	}
 	var fatal error
+	done := func(msg slotMsg) {
+		if err := s.Done(msg.host, msg.res); err != nil && fatal == nil {
+			fatal = err
+			cancelWorkers()
+		}
+	}
 	for {
+		// A worker hands back its slot before it exits, so a slot
+		// message may wait behind an exit the select took first: take
+		// them all before deciding, or a finished host would look
+		// running with no worker left.
+	drain:
+		for {
+			select {
+			case msg := <-slots:
+				done(msg)
+			default:
+				break drain
+			}
+		}
 		now := m.clock.Now()
 		if ctx.Err() == nil && fatal == nil {
 			for _, st := range s.Next(now) {
@@ -652,10 +671,7 @@ func (m *Orchestrator) loop(ctx context.Context, resumed bool) (*Result, error) 
 		}
 		select {
 		case msg := <-slots:
-			if err := s.Done(msg.host, msg.res); err != nil {
-				fatal = err
-				cancelWorkers()
-			}
+			done(msg)
 		case err := <-exits:
 			alive--
 			if err != nil && fatal == nil && ctx.Err() == nil {

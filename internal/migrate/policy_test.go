@@ -3,6 +3,7 @@ package migrate
 import (
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/nimfleet/nimfleet/internal/diag"
@@ -48,7 +49,9 @@ func TestRuleFixesExist(t *testing.T) {
 // TestBudgetHalts: with a failure budget of 0, the first failure stops
 // new starts; the hosts not started are stopped with the reason and the
 // run is closed as halted.
-func TestBudgetHalts(t *testing.T) {
+func TestBudgetHalts(t *testing.T) { synctest.Test(t, testBudgetHalts) }
+
+func testBudgetHalts(t *testing.T) {
 	r := newRig(t, scenario(t, "healthy"), false)
 	r.o.SkipPreflight = true
 	r.o.Policy.Canary = 0
@@ -73,7 +76,9 @@ func TestBudgetHalts(t *testing.T) {
 
 // TestWindowSkips: a host whose expected run no longer fits in the
 // maintenance window is not started and ends stopped with the reason.
-func TestWindowSkips(t *testing.T) {
+func TestWindowSkips(t *testing.T) { synctest.Test(t, testWindowSkips) }
+
+func testWindowSkips(t *testing.T) {
 	r := newRig(t, scenario(t, "healthy"), false)
 	r.o.SkipPreflight = true
 	r.o.Policy.Canary = 0
@@ -93,7 +98,9 @@ func TestWindowSkips(t *testing.T) {
 
 // TestOpenRunRefused: a new run is refused while one is open; resume is
 // refused when none is.
-func TestOpenRunRefused(t *testing.T) {
+func TestOpenRunRefused(t *testing.T) { synctest.Test(t, testOpenRunRefused) }
+
+func testOpenRunRefused(t *testing.T) {
 	r := newRig(t, scenario(t, "healthy"), false)
 	m, err := New(r.o)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"testing/synctest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -19,7 +20,9 @@ import (
 // after its reboot (bootlist to old_rootvg, shutdown -Fr, old level
 // checked), and a fresh migration without reboot is rolled back before
 // the reboot (clone removed, bootlist back).
-func TestRebootAndRollback(t *testing.T) {
+func TestRebootAndRollback(t *testing.T) { synctest.Test(t, testRebootAndRollback) }
+
+func testRebootAndRollback(t *testing.T) {
 	r := newRig(t, scenario(t, "healthy"), false)
 	r.o.Reboot = true
 	res := r.run(t, false)
@@ -64,7 +67,9 @@ func TestRebootAndRollback(t *testing.T) {
 // TestRollbackBeforeReboot: a client migrated without a reboot is rolled
 // back by removing the clone; the dry run first changes nothing and lists
 // the commands.
-func TestRollbackBeforeReboot(t *testing.T) {
+func TestRollbackBeforeReboot(t *testing.T) { synctest.Test(t, testRollbackBeforeReboot) }
+
+func testRollbackBeforeReboot(t *testing.T) {
 	r := newRig(t, scenario(t, "healthy"), false)
 	r.o.Hosts = []*inventory.Host{r.kit.Inv.Host("aix02")}
 	if res := r.run(t, false); !res.AllMigrated() {

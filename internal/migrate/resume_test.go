@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/nimfleet/nimfleet/internal/journal"
@@ -42,6 +43,14 @@ func countRuns(lab *sim.Lab) *labRuns {
 // a diagnosis; no client runs nimadm more than twice. (The kill -9 test
 // with separate processes is in internal/cli.)
 func TestInterruptAndResume(t *testing.T) {
+	// The bubble's clock starts at the same instant every time: draw the
+	// seed outside it, so that each run stops at other moments.
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	synctest.Test(t, func(t *testing.T) { interruptAndResume(t, seed) })
+}
+
+func interruptAndResume(t *testing.T, seed uint64) {
 	cfg := sim.Generate(sim.GenOptions{Clients: 12, Masters: 2, Seed: 5, FaultRate: -1})
 	cfg.Clients[1].Faults = []string{sim.FaultBosInstLeftover}
 	cfg.Clients[4].Faults = []string{sim.FaultBosInstLeftover}
@@ -51,7 +60,7 @@ func TestInterruptAndResume(t *testing.T) {
 	r.o.SkipPreflight = true
 	r.o.Policy.MaxFailures.N = 50
 	runs := countRuns(r.kit.Lab)
-	rng := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))
+	rng := rand.New(rand.NewPCG(7, seed))
 	var res *Result
 	rounds := 0
 	for ; rounds < 200; rounds++ {
@@ -119,7 +128,7 @@ func TestInterruptAndResume(t *testing.T) {
 	for _, i := range []int{1, 4} {
 		h := cfg.Clients[i].Name
 		if hs := r.host(t, h); hs.State != journal.StateVerified || runs.started[h] != 2 {
-			t.Errorf("%s (/bos_inst): %s after %d runs, want verified after 2\n%s", h, hs.State, runs.started[h], r.timeline(t, h))
+			t.Errorf("%s (/bos_inst): %s (%s) after %d runs, want verified after 2\n%s", h, hs.State, hs.Reason, runs.started[h], r.timeline(t, h))
 		}
 	}
 	if hs := r.host(t, cfg.Clients[7].Name); hs.State != journal.StateFailed || hs.Diagnosis.Rule != "DIAG-0003" {
@@ -160,47 +169,49 @@ func TestStopAtEveryStep(t *testing.T) {
 				name += "-nopreflight"
 			}
 			t.Run(name, func(t *testing.T) {
-				r := newRig(t, scenario(t, "seed"), false)
-				r.o.SkipPreflight = !preflight
-				r.o.Reboot = true
-				runs := countRuns(r.kit.Lab)
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
-				o := r.o
-				var once sync.Once
-				o.Observer = func(e Event) {
-					if e.Kind == st.kind && (st.state == "" || e.State == st.state) {
-						once.Do(cancel)
+				synctest.Test(t, func(t *testing.T) {
+					r := newRig(t, scenario(t, "seed"), false)
+					r.o.SkipPreflight = !preflight
+					r.o.Reboot = true
+					runs := countRuns(r.kit.Lab)
+					ctx, cancel := context.WithCancel(context.Background())
+					defer cancel()
+					o := r.o
+					var once sync.Once
+					o.Observer = func(e Event) {
+						if e.Kind == st.kind && (st.state == "" || e.State == st.state) {
+							once.Do(cancel)
+						}
 					}
-				}
-				m, err := New(o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				res, err := m.Run(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for i := 0; res.Outcome != OutcomeCompleted; i++ {
-					if i == 3 {
-						t.Fatalf("outcome %s (%s)", res.Outcome, res.Detail)
+					m, err := New(o)
+					if err != nil {
+						t.Fatal(err)
 					}
-					r.openJournal(t)
-					res = r.run(t, true)
-				}
-				hs := r.host(t, "lpar1")
-				if hs.State != journal.StateVerified {
-					t.Fatalf("lpar1: %s (%s)\n%s", hs.State, hs.Reason, r.timeline(t, "lpar1"))
-				}
-				want := 1
-				if !preflight {
-					want = 2
-				}
-				runs.mu.Lock()
-				defer runs.mu.Unlock()
-				if runs.started["lpar1"] != want || runs.ended["lpar1"] != 1 {
-					t.Errorf("lpar1: %d nimadm runs, %d complete; want %d and 1\n%s", runs.started["lpar1"], runs.ended["lpar1"], want, r.timeline(t, "lpar1"))
-				}
+					res, err := m.Run(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for i := 0; res.Outcome != OutcomeCompleted; i++ {
+						if i == 3 {
+							t.Fatalf("outcome %s (%s)", res.Outcome, res.Detail)
+						}
+						r.openJournal(t)
+						res = r.run(t, true)
+					}
+					hs := r.host(t, "lpar1")
+					if hs.State != journal.StateVerified {
+						t.Fatalf("lpar1: %s (%s)\n%s", hs.State, hs.Reason, r.timeline(t, "lpar1"))
+					}
+					want := 1
+					if !preflight {
+						want = 2
+					}
+					runs.mu.Lock()
+					defer runs.mu.Unlock()
+					if runs.started["lpar1"] != want || runs.ended["lpar1"] != 1 {
+						t.Errorf("lpar1: %d nimadm runs, %d complete; want %d and 1\n%s", runs.started["lpar1"], runs.ended["lpar1"], want, r.timeline(t, "lpar1"))
+					}
+				})
 			})
 		}
 	}
