@@ -565,23 +565,22 @@ func (w *worker) ensureClean(ctx context.Context) (string, error) {
 	// An interrupted controller or a master that cannot be reached says
 	// nothing about the client: those are errors for the caller to wait
 	// out, not problems that fail the host.
-	passing := func(err error) bool { return ctx.Err() != nil || transport.IsTransient(err) }
+	failed := func(what string, err error) (string, error) {
+		if ctx.Err() != nil || transport.IsTransient(err) {
+			return "", fmt.Errorf("%s: %w", what, err)
+		}
+		return "cannot " + what + ": " + err.Error(), nil
+	}
 	busy, err := nimadm.Busy(ctx, m.o.Runner, w.h, m.o.CommandTimeout)
 	if err != nil {
-		if passing(err) {
-			return "", fmt.Errorf("list processes on %s: %w", w.h.Master.Name, err)
-		}
-		return "cannot list processes on " + w.h.Master.Name + ": " + err.Error(), nil
+		return failed("list processes on "+w.h.Master.Name, err)
 	}
 	if len(busy) > 0 {
 		return fmt.Sprintf("a nimadm for the client still runs on %s (pid %v)", w.h.Master.Name, busy), nil
 	}
 	left, err := w.leftovers(ctx)
 	if err != nil {
-		if passing(err) {
-			return "", fmt.Errorf("lspv on %s: %w", w.name(), err)
-		}
-		return "cannot read lspv: " + err.Error(), nil
+		return failed("read lspv on "+w.name(), err)
 	}
 	if left == "" {
 		return "", nil
@@ -591,16 +590,10 @@ func (w *worker) ensureClean(ctx context.Context) (string, error) {
 	}
 	res, err := nimadm.Cleanup(ctx, m.o.Runner, w.h, m.o.CommandTimeout)
 	if err != nil {
-		if passing(err) {
-			return "", fmt.Errorf("nimadm -C for %s: %w", w.name(), err)
-		}
-		return "nimadm -C: " + err.Error(), nil
+		return failed("run nimadm -C for "+w.name(), err)
 	}
 	if left, err = w.leftovers(ctx); err != nil {
-		if passing(err) {
-			return "", fmt.Errorf("lspv on %s: %w", w.name(), err)
-		}
-		return "cannot read lspv: " + err.Error(), nil
+		return failed("read lspv on "+w.name(), err)
 	}
 	if left != "" {
 		return fmt.Sprintf("after nimadm -C (exit %d) %s remains", res.ExitCode, left), nil
