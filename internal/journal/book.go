@@ -66,7 +66,7 @@ func (b *book) check(e *Event) error {
 			switch {
 			case a == nil:
 				return fmt.Errorf("host %s: running without an attempt", e.Host)
-			case a.PID == 0:
+			case !a.Launched:
 				return fmt.Errorf("host %s: running, but attempt %d was never launched", e.Host, a.N)
 			case a.Outcome != "":
 				return fmt.Errorf("host %s: running, but attempt %d has ended", e.Host, a.N)
@@ -91,7 +91,7 @@ func (b *book) check(e *Event) error {
 		}
 		switch e.Kind {
 		case KindLaunched:
-			if a.PID != 0 {
+			if a.Launched {
 				return fmt.Errorf("host %s: attempt %d already launched (pid %d)", e.Host, a.N, a.PID)
 			}
 		case KindPhase:
@@ -147,7 +147,7 @@ func (b *book) apply(e *Event) {
 	case KindAttempt:
 		h.Attempts = append(h.Attempts, Attempt{N: e.Attempt, Run: e.Run, Master: e.Master, Log: e.Log, Started: e.Time})
 	case KindLaunched:
-		a.PID = e.PID
+		a.PID, a.Launched = e.PID, true
 	case KindPhase:
 		a.Phases = append(a.Phases, PhaseMark{N: e.Phase, At: e.Time})
 	case KindOffset:

@@ -221,8 +221,14 @@ func checkShape(e *Event) error {
 		}
 	case KindLaunched:
 		u = used{pid: true, detail: true}
-		if e.PID < 1 {
+		// A pid of 0 is a launch whose pid was never learnt (the link
+		// dropped before the pid file was written and the run had ended
+		// when the controller looked); the detail must say so.
+		switch {
+		case e.PID < 0:
 			return fmt.Errorf("pid %d: want 1 or more", e.PID)
+		case e.PID == 0 && e.Detail == "":
+			return fmt.Errorf("pid 0 (unknown) without a detail saying why")
 		}
 	case KindPhase:
 		u = used{phase: true, detail: true}

@@ -129,9 +129,11 @@ type Attempt struct {
 	Run    string
 	Master string
 	// Log is the log path on the master; PID the detached process (0
-	// until launched).
-	Log string
-	PID int
+	// until launched, or when it was never learnt); Launched whether a
+	// launch was recorded.
+	Log      string
+	PID      int
+	Launched bool
 	// Started is when the attempt was opened; Ended when its exit was
 	// recorded (zero while it runs).
 	Started, Ended time.Time

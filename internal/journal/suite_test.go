@@ -184,6 +184,8 @@ func TestInvalidEventsChangeNothing(t *testing.T) {
 		{"attempt without log", Event{Kind: KindAttempt, Time: at, Run: "r1", Host: "lpar2", Attempt: 1, Master: "nim1"}, "log path is empty"},
 		{"phase before attempt", Event{Kind: KindPhase, Time: at, Run: "r1", Host: "lpar2", Phase: 1}, "before any attempt"},
 		{"phase 13", Event{Kind: KindPhase, Time: at, Run: "r1", Host: "lpar2", Phase: 13}, "want 1 to 12"},
+		{"pid unknown without why", Event{Kind: KindLaunched, Time: at, Run: "r1", Host: "lpar2"}, "without a detail"},
+		{"negative pid", Event{Kind: KindLaunched, Time: at, Run: "r1", Host: "lpar2", PID: -3}, "want 1 or more"},
 		{"bad data", Event{Kind: KindFix, Time: at, Run: "r1", Host: "lpar1", Fix: "F", Data: json.RawMessage(`{`)}, "not valid JSON"},
 		{"diagnosis without signature", Event{Kind: KindDiagnosis, Time: at, Run: "r1", Host: "lpar1", Rule: "DIAG-1"}, "signature is empty"},
 		{"huge detail", Event{Kind: KindNote, Time: at, Run: "r1", Detail: strings.Repeat("x", maxField+1)}, "longer than"},
@@ -239,6 +241,9 @@ func TestAttemptRules(t *testing.T) {
 		s.add(Event{Kind: KindLaunched, Host: "h", PID: 77})
 		if err := s.try(Event{Kind: KindLaunched, Host: "h", PID: 78}); !errors.Is(err, ErrInvalid) {
 			t.Errorf("second launch: got %v", err)
+		}
+		if err := s.try(Event{Kind: KindLaunched, Host: "h", Detail: "pid never learnt"}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("second launch without a pid: got %v", err)
 		}
 		s.state("h", StateRunning, "")
 		s.add(Event{Kind: KindPhase, Host: "h", Phase: 3})
@@ -435,4 +440,30 @@ func TestFailingWrites(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLaunchWithoutPID: a launch whose pid was never learnt (the run had
+// ended when the controller looked) is a launch: the host may run, the
+// attempt cannot be launched again, and it replays the same.
+func TestLaunchWithoutPID(t *testing.T) {
+	forEachImpl(t, func(t *testing.T, im impl) {
+		j := im.open(t)
+		s := newScript(t, j, "r1")
+		s.start()
+		s.state("h", StatePlanned, "")
+		s.state("h", StateStarting, "")
+		s.add(Event{Kind: KindAttempt, Host: "h", Attempt: 1, Master: "nim1", Log: "/l1"})
+		s.add(Event{Kind: KindLaunched, Host: "h", Detail: "the run had ended before its pid file was written"})
+		if err := s.try(Event{Kind: KindLaunched, Host: "h", PID: 78}); !errors.Is(err, ErrInvalid) {
+			t.Errorf("second launch: got %v", err)
+		}
+		s.state("h", StateRunning, "")
+		hs, err := j.Host("h")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := hs.Current(); !a.Launched || a.PID != 0 {
+			t.Errorf("attempt: launched %v pid %d", a.Launched, a.PID)
+		}
+	})
 }

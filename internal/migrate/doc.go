@@ -72,10 +72,13 @@
 //	                 wait for the end, nimadm -C, exit "stalled" or
 //	                 "overdue", diagnosis, failed
 //
-// A resumed driver that finds an attempt without a pid reads the pid file
-// on the master, then looks for the client's nimadm in ps -ef, then for
-// its exit-status file, and records the attempt as "not_launched" (and
-// starts another) only when none exists. An attempt with a pid is
+// A resumed driver (or one whose launch command was cut off) that finds
+// an attempt without a pid reads the pid file on the master, then looks
+// for the client's nimadm in ps -ef, then for its exit-status file (a run
+// that has ended is recorded as launched with its pid unknown and judged
+// by that file and its log), and records the attempt as "not_launched"
+// (and starts another) only when none exists. A launch refused on the
+// transport with nothing running is tried again, up to 5 times in a row. An attempt with a pid is
 // re-attached at its journaled offset; one that ended meanwhile is
 // collected from its exit-status file. nimadm.Start refuses while any
 // nimadm for the client runs. So a client is never migrated twice and

@@ -3,11 +3,13 @@ package migrate
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/nimfleet/nimfleet/internal/journal"
 	"github.com/nimfleet/nimfleet/internal/sim"
@@ -356,4 +358,67 @@ func TestLaunchRefused(t *testing.T) {
 			})
 		})
 	}
+}
+
+// cutLaunch lets the nimadm launch of one client reach the master, then
+// plays a controller that lost the link before the pid file was written
+// and looked again only after the run had ended: it waits for the run's
+// exit-status file, removes the pid file and reports the link lost.
+type cutLaunch struct {
+	transport.Runner
+	client string
+	done   atomic.Bool
+}
+
+func (c *cutLaunch) Run(ctx context.Context, cmd transport.Command) (transport.Result, error) {
+	res, err := c.Runner.Run(ctx, cmd)
+	if err != nil || !strings.Contains(cmd.Line, "nimadm -c "+c.client+" ") || !strings.Contains(cmd.Line, "nohup") || c.done.Swap(true) {
+		return res, err
+	}
+	pid := regexp.MustCompile(`> '?(\S+?\.pid)'?;`).FindStringSubmatch(cmd.Line)
+	if pid == nil {
+		return res, fmt.Errorf("no pid file in %q", cmd.Line)
+	}
+	rc := strings.TrimSuffix(pid[1], ".pid") + ".rc"
+	for {
+		r, err := c.Runner.Run(ctx, transport.Command{Host: cmd.Host, Line: "/usr/bin/cat " + rc})
+		if err == nil && r.OK() && len(r.Stdout) > 0 {
+			break
+		}
+		time.Sleep(time.Millisecond) // a bubble's clock: the lab moves on
+	}
+	if r, err := c.Runner.Run(ctx, transport.Command{Host: cmd.Host, Line: "/usr/bin/rm " + pid[1]}); err != nil || !r.OK() {
+		return res, fmt.Errorf("rm %s: %v %s", pid[1], err, r.Stderr)
+	}
+	return transport.Result{}, fmt.Errorf("launch on %s: %w", cmd.Host, transport.ErrConnLost)
+}
+
+// TestLaunchCutOffAfterTheRunEnded: the link drops before the pid file is
+// written and nimadm has ended by the time the controller looks again.
+// The run's own exit-status file and log decide its outcome: aix02 is
+// migrated by that one run, not failed as lost and not run again.
+func TestLaunchCutOffAfterTheRunEnded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, scenario(t, "healthy"), false)
+		noPause(r)
+		runs := countRuns(r.kit.Lab)
+		cl := &cutLaunch{Runner: r.kit.Runner, client: "aix02"}
+		r.o.Runner = cl
+		res := r.run(t, false)
+		if !cl.done.Load() {
+			t.Fatal("the launch was never cut")
+		}
+		if !res.AllMigrated() {
+			t.Fatalf("outcome %s (%s)\n%s", res.Outcome, res.Detail, r.timeline(t, "aix02"))
+		}
+		hs := assertState(t, r, "aix02", journal.StateVerified)
+		if len(hs.Attempts) != 1 || hs.Attempts[0].PID != 0 || len(hs.Attempts[0].Phases) != 12 {
+			t.Errorf("aix02: %+v", hs.Attempts)
+		}
+		runs.mu.Lock()
+		defer runs.mu.Unlock()
+		if runs.started["aix02"] != 1 {
+			t.Errorf("aix02: %d nimadm runs", runs.started["aix02"])
+		}
+	})
 }

@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -278,7 +277,7 @@ func (w *worker) start(ctx context.Context, hs journal.HostState) error {
 // tried (nil on resume).
 func (w *worker) recoverLaunch(ctx context.Context, a *journal.Attempt, launchErr error) error {
 	m := w.m
-	if a.PID > 0 {
+	if a.Launched {
 		return m.setState(w.name(), journal.StateRunning, fmt.Sprintf("nimadm attempt %d on %s, pid %d", a.N, a.Master, a.PID))
 	}
 	files, err := w.filesOf(a)
@@ -294,7 +293,11 @@ func (w *worker) recoverLaunch(ctx context.Context, a *journal.Attempt, launchEr
 		if err := m.record(journal.Event{Kind: journal.KindLaunched, Host: w.name(), PID: pid, Detail: how}); err != nil {
 			return err
 		}
-		return m.setState(w.name(), journal.StateRunning, fmt.Sprintf("nimadm attempt %d on %s, pid %d (%s)", a.N, master, pid, how))
+		p := fmt.Sprintf("pid %d", pid)
+		if pid == 0 {
+			p = "pid unknown"
+		}
+		return m.setState(w.name(), journal.StateRunning, fmt.Sprintf("nimadm attempt %d on %s, %s (%s)", a.N, master, p, how))
 	}
 	if ok {
 		return launched(pid, "pid read from "+files.PID)
@@ -312,17 +315,11 @@ func (w *worker) recoverLaunch(ctx context.Context, a *journal.Attempt, launchEr
 	}
 	w.healthy()
 	if res.OK() && strings.TrimSpace(string(res.Stdout)) != "" {
-		code, cerr := strconv.Atoi(strings.TrimSpace(string(res.Stdout)))
-		var exit *int
-		if cerr == nil {
-			exit = &code
-		}
-		if err := m.record(journal.Event{Kind: journal.KindExit, Host: w.name(), Outcome: string(nimadm.Lost), Exit: exit,
-			Detail: "the run ended, but its pid file is missing: its outcome cannot be confirmed; read " + files.Log + " on " + master}); err != nil {
-			return err
-		}
-		log, _ := w.fetch(context.WithoutCancel(ctx), master, files.Log)
-		return w.diagnoseAndFail(ctx, a.N, log, nimadm.Outcome{Result: nimadm.Lost, ExitCode: -1})
+		// The run was launched and has ended, but the launch was cut off
+		// before its pid file was written. Its log and exit-status file
+		// are named for this run and attempt, so they are its own:
+		// follow it with no pid, and its outcome is read from them.
+		return launched(0, "the run had ended before its pid file was written: its outcome comes from "+files.RC+" and its log")
 	}
 	detail := "the controller stopped before launching it"
 	if launchErr != nil {

@@ -216,8 +216,16 @@ const (
 // The order matters: the shell writes RC after nimadm's last output and
 // before it exits, so "dead and no RC" means the run vanished (killed, or
 // the master rebooted), and a log read after RC is complete.
+//
+// A pid of 0 (unknown: the launch was cut off before the pid file was
+// written, and the run had ended when the controller looked) polls as not
+// alive, so the run is judged by its exit-status file alone.
 func PollLine(f Files, pid int, offset int64) string {
-	return AliveLine(pid) + ` > /dev/null 2>&1; echo "` + markAlive + `$?"; ` +
+	alive := AliveLine(pid)
+	if pid <= 0 {
+		alive = "false"
+	}
+	return alive + ` > /dev/null 2>&1; echo "` + markAlive + `$?"; ` +
 		CatLine(f.RC) + " 2> /dev/null; echo '" + strings.TrimSuffix(markLog, "\n") + "'; " +
 		TailLine(f.Log, offset) + " 2> /dev/null"
 }

@@ -150,6 +150,9 @@ func TestProbeLines(t *testing.T) {
 		{AliveLine(4242), "/usr/bin/kill -0 4242"},
 		{KillLine(4242, 4244), "/usr/bin/kill 4242 4244"},
 		{PollLine(f, 4242, 10), `/usr/bin/kill -0 4242 > /dev/null 2>&1; echo "@@nimfleet alive=$?"; /usr/bin/cat /v/l.rc 2> /dev/null; echo '@@nimfleet log'; /usr/bin/tail -c +11 /v/l.log 2> /dev/null`},
+		// pid unknown: never alive (kill -0 0 would probe the shell's own
+		// process group), so only the exit-status file decides.
+		{PollLine(f, 0, 10), `false > /dev/null 2>&1; echo "@@nimfleet alive=$?"; /usr/bin/cat /v/l.rc 2> /dev/null; echo '@@nimfleet log'; /usr/bin/tail -c +11 /v/l.log 2> /dev/null`},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
