@@ -278,7 +278,7 @@ func (w *worker) start(ctx context.Context, hs journal.HostState) error {
 func (w *worker) recoverLaunch(ctx context.Context, a *journal.Attempt, launchErr error) error {
 	m := w.m
 	if a.Launched {
-		return m.setState(w.name(), journal.StateRunning, fmt.Sprintf("nimadm attempt %d on %s, pid %d", a.N, a.Master, a.PID))
+		return m.setState(w.name(), journal.StateRunning, fmt.Sprintf("nimadm attempt %d on %s, %s", a.N, a.Master, pidText(a.PID)))
 	}
 	files, err := w.filesOf(a)
 	if err != nil {
@@ -293,11 +293,7 @@ func (w *worker) recoverLaunch(ctx context.Context, a *journal.Attempt, launchEr
 		if err := m.record(journal.Event{Kind: journal.KindLaunched, Host: w.name(), PID: pid, Detail: how}); err != nil {
 			return err
 		}
-		p := fmt.Sprintf("pid %d", pid)
-		if pid == 0 {
-			p = "pid unknown"
-		}
-		return m.setState(w.name(), journal.StateRunning, fmt.Sprintf("nimadm attempt %d on %s, %s (%s)", a.N, master, p, how))
+		return m.setState(w.name(), journal.StateRunning, fmt.Sprintf("nimadm attempt %d on %s, %s (%s)", a.N, master, pidText(pid), how))
 	}
 	if ok {
 		return launched(pid, "pid read from "+files.PID)
@@ -340,6 +336,14 @@ func (w *worker) recoverLaunch(ctx context.Context, a *journal.Attempt, launchEr
 		return w.transient(ctx, "start nimadm on "+master, launchErr, w.followLimit())
 	}
 	return w.failWith("", "start-failed", nil, "could not start nimadm on "+master+": "+launchErr.Error())
+}
+
+// pidText names a journaled pid; 0 is a launch whose pid was never learnt.
+func pidText(pid int) string {
+	if pid == 0 {
+		return "pid unknown"
+	}
+	return fmt.Sprintf("pid %d", pid)
 }
 
 // follow re-attaches to the running attempt and follows it to its end.
@@ -598,6 +602,7 @@ func (w *worker) ensureClean(ctx context.Context) (string, error) {
 	return "", nil
 }
 
+// leftovers says which target disks still carry a clone ("" if none).
 func (w *worker) leftovers(ctx context.Context) (string, error) {
 	pvs, err := w.m.lspv(ctx, w.h.Name)
 	if err != nil {
