@@ -21,10 +21,10 @@ import (
 // commands through the audited runner, fresh facts again to confirm. Each
 // action fixed is journaled on the client it was for. It returns, per
 // client, what stands in the way ("" when every needed action is fixed).
-func (m *Orchestrator) applyFixes(ctx context.Context, clients []*inventory.Host, ids []string, why string) (map[string]string, error) {
+func (m *Orchestrator) applyFixes(ctx context.Context, clients []*inventory.Host, ids []string, why string) (problems map[string]string, unreachable map[string]bool, err error) {
 	acts, err := remediate.Select(ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hosts := append([]*inventory.Host{}, clients...)
 	masterActs := false
@@ -46,9 +46,10 @@ func (m *Orchestrator) applyFixes(ctx context.Context, clients []*inventory.Host
 	for i := range rep.Hosts {
 		byHost[rep.Hosts[i].Host] = &rep.Hosts[i]
 	}
-	problems := map[string]string{}
+	problems, unreachable = map[string]string{}, map[string]bool{}
 	for _, c := range clients {
 		var probs []string
+		passing := true // every problem so far is a host not reached
 		results := []*remediate.HostResult{byHost[c.Name]}
 		if masterActs && c.Master != nil {
 			results = append(results, byHost[c.Master.Name])
@@ -63,6 +64,7 @@ func (m *Orchestrator) applyFixes(ctx context.Context, clients []*inventory.Host
 			}
 			if hr.Error != "" {
 				probs = append(probs, hr.Host+": "+hr.Error)
+				passing = passing && (hr.ErrorClass == "unreachable" || hr.ErrorClass == "conn_lost")
 				continue
 			}
 			for _, a := range hr.Actions {
@@ -71,16 +73,18 @@ func (m *Orchestrator) applyFixes(ctx context.Context, clients []*inventory.Host
 					data, _ := json.Marshal(a)
 					if err := m.record(journal.Event{Kind: journal.KindFix, Host: c.Name, Fix: a.ID,
 						Detail: clip(fmt.Sprintf("%s%s %s: %s", a.Title, where, why, commandsOf(a))), Data: data}); err != nil {
-						return nil, err
+						return nil, nil, err
 					}
 				case a.Status.Attention():
 					probs = append(probs, fmt.Sprintf("%s%s %s: %s", a.ID, where, a.Status, a.Reason))
+					passing = false
 				}
 			}
 		}
 		problems[c.Name] = strings.Join(probs, "; ")
+		unreachable[c.Name] = len(probs) > 0 && passing
 	}
-	return problems, nil
+	return problems, unreachable, nil
 }
 
 func commandsOf(a remediate.ActionResult) string {
@@ -184,7 +188,7 @@ func (m *Orchestrator) prefix(ctx context.Context) error {
 	if len(fix) == 0 {
 		return nil
 	}
-	probs, err := m.applyFixes(ctx, fix, orderFixes(ids), "before the first nimadm run")
+	probs, _, err := m.applyFixes(ctx, fix, orderFixes(ids), "before the first nimadm run")
 	if err != nil || ctx.Err() != nil {
 		return err
 	}

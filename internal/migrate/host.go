@@ -533,14 +533,18 @@ func (w *worker) fixAfterFailure(ctx context.Context, hs journal.HostState) erro
 	if fix == "" || !m.plan.AutoFix {
 		return m.setState(w.name(), journal.StateFailed, fmt.Sprintf("%s: no automatic fix: %s", rule, why))
 	}
-	out, err := m.applyFixes(ctx, []*inventory.Host{w.h}, []string{fix}, fmt.Sprintf("after %s (attempt %d)", rule, a.N))
+	out, unreachable, err := m.applyFixes(ctx, []*inventory.Host{w.h}, []string{fix}, fmt.Sprintf("after %s (attempt %d)", rule, a.N))
 	if err != nil {
 		return err
 	}
 	if ctx.Err() != nil {
 		return nil
 	}
-	if p := out[w.name()]; p != "" {
+	if p := out[w.name()]; p != "" && unreachable[w.name()] {
+		// Not reached, nothing done: wait it out and fix again (the
+		// fix re-checks the host first, so trying again is harmless).
+		return w.transient(ctx, "apply "+fix, errors.New(p), w.followLimit())
+	} else if p != "" {
 		return m.setState(w.name(), journal.StateFailed, fmt.Sprintf("%s: %s not applied: %s", rule, fix, p))
 	}
 	if p, err := w.ensureClean(ctx); err != nil {

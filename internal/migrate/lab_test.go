@@ -243,3 +243,39 @@ func testSeedDiagnosedFixedRetried(t *testing.T) {
 		t.Errorf("lpar1 hdisk1 in %q, want altinst_rootvg", vg)
 	}
 }
+
+// TestSeedFixWaitsForTheClient: the seed case without preflight, and
+// lpar1 stops answering right after the phase-11 failure is diagnosed.
+// The fix cannot reach it: that is waited out (nothing was done), not a
+// failed fix; once lpar1 answers again the fix is applied and nimadm
+// runs again.
+func TestSeedFixWaitsForTheClient(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, scenario(t, "seed"), false)
+		r.o.SkipPreflight = true
+		cr := &countingRunner{Runner: r.kit.Runner, host: "lpar1"}
+		cr.after = func(n int64) {
+			if n == 3 {
+				r.kit.Lab.SetUnreachable("lpar1", false)
+			}
+		}
+		r.o.Runner = cr
+		var once sync.Once
+		r.o.Observer = func(e Event) {
+			if e.Kind == journal.KindDiagnosis {
+				once.Do(func() { r.kit.Lab.SetUnreachable("lpar1", true) })
+			}
+		}
+		res := r.run(t, false)
+		if !res.AllMigrated() {
+			t.Fatalf("outcome %s (%s)\n%s", res.Outcome, res.Detail, r.timeline(t, "lpar1"))
+		}
+		if cr.errs.Load() < 3 {
+			t.Errorf("%d commands to lpar1 failed: the outage was not seen", cr.errs.Load())
+		}
+		want := "state:planned state:starting attempt:1 launched state:running exit:failed diagnosis:DIAG-0001 state:failed state:fixing fix:FIX-BOSINST state:planned state:starting attempt:2 launched state:running exit:succeeded state:succeeded state:verifying state:verified"
+		if got := r.timeline(t, "lpar1"); got != want {
+			t.Errorf("lpar1 timeline:\n got %s\nwant %s", got, want)
+		}
+	})
+}

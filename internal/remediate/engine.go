@@ -84,9 +84,13 @@ type HostResult struct {
 	Host   string `json:"host"`
 	Role   string `json:"role"`
 	Master string `json:"master,omitempty"`
-	// Error is why nothing could be done at all (facts not gathered).
-	Error   string         `json:"error,omitempty"`
-	Actions []ActionResult `json:"actions"`
+	// Error is why nothing could be done at all (facts not gathered);
+	// ErrorClass its transport class when it came from the transport
+	// ("unreachable", "conn_lost", "timeout", ...; see
+	// transport.ErrorClass), so a caller can wait out a passing outage.
+	Error      string         `json:"error,omitempty"`
+	ErrorClass string         `json:"error_class,omitempty"`
+	Actions    []ActionResult `json:"actions"`
 }
 
 // Attention reports whether the host still needs a human.
@@ -252,13 +256,13 @@ func (e *engine) host(ctx context.Context, h *inventory.Host) HostResult {
 	}
 	if h.Role == inventory.RoleMaster {
 		if t.Master == nil {
-			hr.Error = tidy(errString(t.MasterErr))
+			hr.Error, hr.ErrorClass = tidy(errString(t.MasterErr)), transport.ErrorClass(t.MasterErr)
 			return hr
 		}
 	} else {
 		c, err := e.env.Gatherer.Client(ctx, h.Name, facts.PlanFor(h))
 		if err != nil {
-			hr.Error = tidy(err.Error())
+			hr.Error, hr.ErrorClass = tidy(err.Error()), transport.ErrorClass(err)
 			return hr
 		}
 		t.Client = c

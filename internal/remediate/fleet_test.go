@@ -2,6 +2,7 @@ package remediate_test
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -226,6 +227,11 @@ func TestFleet200(t *testing.T) {
 		}
 		if h.Error != "" && blocked(truth[h.Host], "") == "" && !strings.Contains(strings.Join(truth[h.Host], ","), "unreachable") {
 			t.Errorf("%s (faults %v): %s", h.Host, truth[h.Host], h.Error)
+		}
+		// A host the lab made unreachable says so in ErrorClass, which
+		// the migration uses to wait an outage out.
+		if slices.Contains(truth[h.Host], sim.FaultUnreachable) && (h.Error == "" || h.ErrorClass != "unreachable") {
+			t.Errorf("%s (faults %v): error %q class %q, want class unreachable", h.Host, truth[h.Host], h.Error, h.ErrorClass)
 		}
 		fixedOn[h.Host] = f
 	}
