@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -82,6 +83,9 @@ func loadScenarioT(t *testing.T, name string) sim.Config {
 }
 
 // useLab points the migrate test seams at l for the duration of the test.
+// Tests that use it run in synctest bubbles (synctest.Test): the
+// controller's fake clock and the lab's timers would race on a loaded
+// machine otherwise.
 func useLab(t *testing.T, l *migrateLab) *migrateFakeClock {
 	t.Helper()
 	clk := &migrateFakeClock{now: migrateT0}
@@ -182,7 +186,9 @@ func TestExitStatusDocumented(t *testing.T) {
 }
 
 // TestMigratePlan: the plan of a small lab, text (golden) and JSON.
-func TestMigratePlan(t *testing.T) {
+func TestMigratePlan(t *testing.T) { synctest.Test(t, testMigratePlan) }
+
+func testMigratePlan(t *testing.T) {
 	l := planLab(t)
 	useLab(t, l)
 	stdout, stderr, code := runMigrateCLI(t, nil, "migrate", "plan", "-i", l.inv)
@@ -209,7 +215,9 @@ func TestMigratePlan(t *testing.T) {
 // TestMigrateRunSeed is the seed case end to end through the CLI: lpar1's
 // leftover /bos_inst is found by preflight and fixed before nimadm starts;
 // the run ends with lpar1 migrated and verified, no human step, exit 0.
-func TestMigrateRunSeed(t *testing.T) {
+func TestMigrateRunSeed(t *testing.T) { synctest.Test(t, testMigrateRunSeed) }
+
+func testMigrateRunSeed(t *testing.T) {
 	l := newMigrateLab(t, loadScenarioT(t, "seed"))
 	useLab(t, l)
 	stdout, stderr, code := runMigrateCLI(t, nil, "migrate", "run", "-i", l.inv)
@@ -297,7 +305,9 @@ func str(v any) string {
 
 // TestJournalLocked: a second controller on the same journal exits 11
 // with a hint, and nothing is started.
-func TestJournalLocked(t *testing.T) {
+func TestJournalLocked(t *testing.T) { synctest.Test(t, testJournalLocked) }
+
+func testJournalLocked(t *testing.T) {
 	l := newMigrateLab(t, loadScenarioT(t, "healthy"))
 	useLab(t, l)
 	j, err := journal.Open(filepath.Join(l.dir, defaultJournalName), journal.Options{Create: true, Holder: "pid 4242 on nim1"})
@@ -320,7 +330,9 @@ func TestJournalLocked(t *testing.T) {
 // TestInterruptThenResume: Ctrl-C (the context cancelled) while nimadm
 // runs: the controller stops starting work, leaves the running nimadm
 // running, says how to resume and exits 130; resume finishes the run.
-func TestInterruptThenResume(t *testing.T) {
+func TestInterruptThenResume(t *testing.T) { synctest.Test(t, testInterruptThenResume) }
+
+func testInterruptThenResume(t *testing.T) {
 	l := newMigrateLab(t, loadScenarioT(t, "healthy"))
 	useLab(t, l)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -3,13 +3,16 @@ package cli
 import (
 	"strings"
 	"testing"
+	"testing/synctest"
 )
 
 // TestRollbackAfterReboot: a client migrated with --reboot is rolled
 // back: the plan (dry run) changes nothing; --apply points the bootlist at
 // old_rootvg's disk, reboots, and checks the client came back at its old
 // level; the journal says rolled_back.
-func TestRollbackAfterReboot(t *testing.T) {
+func TestRollbackAfterReboot(t *testing.T) { synctest.Test(t, testRollbackAfterReboot) }
+
+func testRollbackAfterReboot(t *testing.T) {
 	l := newMigrateLab(t, loadScenarioT(t, "healthy"))
 	useLab(t, l)
 	if stdout, stderr, code := runMigrateCLI(t, nil, "migrate", "run", "-i", l.inv, "--reboot"); code != 0 {
@@ -42,7 +45,9 @@ func TestRollbackAfterReboot(t *testing.T) {
 
 // TestRollbackBeforeReboot: a client migrated without a reboot is rolled
 // back by removing the clone and resetting the bootlist.
-func TestRollbackBeforeReboot(t *testing.T) {
+func TestRollbackBeforeReboot(t *testing.T) { synctest.Test(t, testRollbackBeforeReboot) }
+
+func testRollbackBeforeReboot(t *testing.T) {
 	l := newMigrateLab(t, loadScenarioT(t, "healthy"))
 	useLab(t, l)
 	if stdout, stderr, code := runMigrateCLI(t, nil, "migrate", "run", "-i", l.inv, "aix02"); code != 0 {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/nimfleet/nimfleet/internal/journal"
@@ -49,28 +50,36 @@ func TestLabRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.TimeScale = 0 // labkit: 1e9
-	k := labkit.New(t, cfg, labkit.Options{})
 	clk := &labClock{now: time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC)}
 	var audit bytes.Buffer
-	alog := transport.NewAuditLog(&audit)
-	runner := transport.Audit(k.Runner, alog, transport.AuditOptions{Transport: "lab", Now: clk.Now})
 	path := filepath.Join(t.TempDir(), "nimfleet-journal.jsonl")
-	j, err := journal.Open(path, journal.Options{Create: true, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-	m, err := migrate.New(migrate.Options{
-		Inventory: k.Inv, Runner: runner, Journal: j, Policy: sched.DefaultPolicy(), AutoFix: true, SkipPreflight: true,
-		Clock: clk, PollInterval: time.Minute, CommandTimeout: 20 * time.Second, Controller: "test", Version: "test",
+	// The migration runs in a synctest bubble: there the lab always gets
+	// to run before the controller's next poll, however loaded the
+	// machine (a fake clock and the lab's timers race otherwise).
+	synctest.Test(t, func(t *testing.T) {
+		k := labkit.New(t, cfg, labkit.Options{})
+		alog := transport.NewAuditLog(&audit)
+		runner := transport.Audit(k.Runner, alog, transport.AuditOptions{Transport: "lab", Now: clk.Now})
+		j, err := journal.Open(path, journal.Options{Create: true, Now: clk.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer j.Close()
+		m, err := migrate.New(migrate.Options{
+			Inventory: k.Inv, Runner: runner, Journal: j, Policy: sched.DefaultPolicy(), AutoFix: true, SkipPreflight: true,
+			Clock: clk, PollInterval: time.Minute, CommandTimeout: 20 * time.Second, Controller: "test", Version: "test",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		if _, err := m.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if _, err := m.Run(ctx); err != nil {
-		t.Fatal(err)
+	if t.Failed() {
+		return
 	}
 
 	ro, err := journal.Open(path, journal.Options{ReadOnly: true})

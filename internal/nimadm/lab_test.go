@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,7 +23,8 @@ import (
 // Tests against the lab (internal/sim through labkit). The lab runs at
 // 1e9 simulated seconds per real second, so a migration takes
 // milliseconds; the controller's clock is a fake that the injected Sleep
-// advances, so polling never sleeps.
+// advances. Tests on the in-memory lab run in synctest bubbles, where the
+// lab always runs before the controller's next poll.
 
 type fakeClock struct {
 	mu  sync.Mutex
@@ -41,7 +43,9 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
-	runtime.Gosched() // let the lab's nimadm run
+	// Let the lab's nimadm run: in a synctest bubble this moves the
+	// bubble's clock, so the lab's timers fire before the next poll.
+	time.Sleep(time.Microsecond)
 	return ctx.Err()
 }
 
@@ -99,7 +103,7 @@ func pollUntilPhase(t *testing.T, j *Job, n int) {
 		if time.Now().After(deadline) {
 			t.Fatalf("phase %d not reached (at %d)", n, j.Tracker().Phase())
 		}
-		runtime.Gosched()
+		time.Sleep(time.Microsecond) // the lab moves on (a bubble's clock too)
 	}
 }
 
@@ -132,7 +136,9 @@ func upTo(n int) []int {
 // TestSeedFailsInPhase11 is the field report behind nimfleet: the client
 // has /bos_inst from an old multibos, and nimadm fails in phase 11 with
 // the E01 block.
-func TestSeedFailsInPhase11(t *testing.T) {
+func TestSeedFailsInPhase11(t *testing.T) { synctest.Test(t, testSeedFailsInPhase11) }
+
+func testSeedFailsInPhase11(t *testing.T) {
 	k := labkit.New(t, loadScenario(t, "seed"), labkit.Options{})
 	h := labClient(t, k, "lpar1")
 	clk := newFakeClock()
@@ -186,7 +192,9 @@ func TestSeedFailsInPhase11(t *testing.T) {
 // TestFixedSeedSucceeds: after `mv /bos_inst /bos_inst.x` on the client
 // (through the runner), the same migration succeeds, phases 1 to 12 in
 // order. It also checks that following a run leaves no goroutine behind.
-func TestFixedSeedSucceeds(t *testing.T) {
+func TestFixedSeedSucceeds(t *testing.T) { synctest.Test(t, testFixedSeedSucceeds) }
+
+func testFixedSeedSucceeds(t *testing.T) {
 	before := runtime.NumGoroutine()
 	k := labkit.New(t, loadScenario(t, "seed"), labkit.Options{})
 	h := labClient(t, k, "lpar1")
@@ -230,7 +238,7 @@ func TestFixedSeedSucceeds(t *testing.T) {
 	k.Lab.Close()
 	deadline := time.Now().Add(5 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		runtime.Gosched()
+		time.Sleep(time.Millisecond)
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines after the run, %d before", n, before)
@@ -290,7 +298,9 @@ func TestDetachedRunSurvivesTheSession(t *testing.T) {
 // TestHungRunIsStalled: with the lab's nimadm_hang fault nimadm stops in
 // phase 6 and prints nothing more; the follower reports a stall after the
 // progress deadline (stretched for phase 6), kills the run and cleans up.
-func TestHungRunIsStalled(t *testing.T) {
+func TestHungRunIsStalled(t *testing.T) { synctest.Test(t, testHungRunIsStalled) }
+
+func testHungRunIsStalled(t *testing.T) {
 	k := labkit.New(t, loadScenario(t, "healthy"), labkit.Options{})
 	h := labClient(t, k, "aix01")
 	if err := k.Lab.SetFault("aix01", sim.FaultNimadmHang); err != nil {
@@ -386,7 +396,9 @@ func (c *countingRunner) Run(ctx context.Context, cmd transport.Command) (transp
 // TestResumeFromHandle: a controller that crashed mid-run resumes from
 // the journaled handle (pid, files, offset, phases): it reads the log from
 // the offset on, never from the start, and reports only the new phases.
-func TestResumeFromHandle(t *testing.T) {
+func TestResumeFromHandle(t *testing.T) { synctest.Test(t, testResumeFromHandle) }
+
+func testResumeFromHandle(t *testing.T) {
 	k := labkit.New(t, loadScenario(t, "healthy"), labkit.Options{})
 	h := labClient(t, k, "aix02")
 	release := holdAt(k.Lab, "aix02", 6)
@@ -431,7 +443,9 @@ func TestResumeFromHandle(t *testing.T) {
 
 // TestRefusesSecondStart: while a nimadm runs for a client, Start refuses
 // (whatever the journal says); after kill and cleanup a new attempt runs.
-func TestRefusesSecondStart(t *testing.T) {
+func TestRefusesSecondStart(t *testing.T) { synctest.Test(t, testRefusesSecondStart) }
+
+func testRefusesSecondStart(t *testing.T) {
 	k := labkit.New(t, loadScenario(t, "healthy"), labkit.Options{})
 	h := labClient(t, k, "aix01")
 	release := holdAt(k.Lab, "aix01", 3)
