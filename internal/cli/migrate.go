@@ -362,6 +362,24 @@ func (o *migrateOptions) selection(inv *inventory.Inventory, args []string) ([]*
 	return hs, nil
 }
 
+// inputs loads what 'migrate plan' and 'migrate run' start from: the
+// inventory, the selected clients (nil: all) and the waivers.
+func (o *migrateOptions) inputs(args []string) (*inventory.Inventory, []*inventory.Host, *check.Waivers, error) {
+	inv, err := o.fleet.load()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	hosts, err := o.selection(inv, args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ws, err := loadWaivers(o.waivers)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return inv, hosts, ws, nil
+}
+
 func loadWaivers(path string) (*check.Waivers, error) {
 	if path == "" {
 		return nil, nil
@@ -388,15 +406,7 @@ func runMigratePlan(ctx context.Context, o *migrateOptions, g *GlobalOptions, ar
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	inv, err := o.fleet.load()
-	if err != nil {
-		return err
-	}
-	hosts, err := o.selection(inv, args)
-	if err != nil {
-		return err
-	}
-	ws, err := loadWaivers(o.waivers)
+	inv, hosts, ws, err := o.inputs(args)
 	if err != nil {
 		return err
 	}
@@ -583,15 +593,7 @@ func runMigrateRun(ctx context.Context, o *migrateOptions, g *GlobalOptions, arg
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	inv, err := o.fleet.load()
-	if err != nil {
-		return err
-	}
-	hosts, err := o.selection(inv, args)
-	if err != nil {
-		return err
-	}
-	ws, err := loadWaivers(o.waivers)
+	inv, hosts, ws, err := o.inputs(args)
 	if err != nil {
 		return err
 	}

@@ -204,3 +204,34 @@ func mb(n int) string {
 	}
 	return s
 }
+
+// planResource is the SPOT or lpp_source of the plan, as NIM defines it,
+// with the evidence of the attributes a check reads.
+type planResource struct {
+	kind, name string
+	obj        aix.NIMObject
+	ev         check.Evidence
+}
+
+// planResources returns the plan's SPOT and lpp_source that NIM defines
+// (an undefined one is PRE-0205's finding), or the unknown result when
+// lsnim -l could not be read for one of them.
+func (e *Env) planResources(attrs ...string) ([]planResource, *check.Result) {
+	var out []planResource
+	for _, r := range []struct{ kind, name string }{{"SPOT", e.Plan.Spot}, {"lpp_source", e.Plan.LppSource}} {
+		if r.name == "" {
+			continue
+		}
+		f := lookupFact(e.M.Resources, r.name, e.masterReason("lsnim -l "+r.name))
+		obj, ok := f.Get()
+		if !ok {
+			u := unknownOf(e.master(), r.kind+" "+r.name+" (lsnim -l)", f)
+			return nil, &u
+		}
+		if obj.Name == "" {
+			continue // not defined: PRE-0205
+		}
+		out = append(out, planResource{kind: r.kind, name: r.name, obj: obj, ev: ev(e.master(), f.Src, nimObjLines(obj, attrs...), "")})
+	}
+	return out, nil
+}

@@ -29,31 +29,21 @@ the inventory at local ones).`,
 
 func runResourcesLocal(e *Env) check.Result {
 	var p problems
+	rs, unknown := e.planResources("server", "location")
+	if unknown != nil {
+		return *unknown
+	}
 	var evs []check.Evidence
-	checked := 0
-	for _, r := range []struct{ kind, name string }{{"SPOT", e.Plan.Spot}, {"lpp_source", e.Plan.LppSource}} {
-		if r.name == "" {
-			continue
-		}
-		f := lookupFact(e.M.Resources, r.name, e.masterReason("lsnim -l "+r.name))
-		obj, ok := f.Get()
-		if !ok {
-			return unknownOf(e.master(), r.kind+" "+r.name+" (lsnim -l)", f)
-		}
-		if obj.Name == "" {
-			continue // not defined: PRE-0205
-		}
-		checked++
-		x := ev(e.master(), f.Src, nimObjLines(obj, "server", "location"), "")
-		evs = append(evs, x)
-		if s := obj.Server(); s != "master" {
-			p.add(check.Blocker, r.kind+" "+r.name+" is served by "+orNone(s)+", not by the master", x)
+	for _, r := range rs {
+		evs = append(evs, r.ev)
+		if s := r.obj.Server(); s != "master" {
+			p.add(check.Blocker, r.kind+" "+r.name+" is served by "+orNone(s)+", not by the master", r.ev)
 		}
 	}
 	if p.any() {
 		return p.result()
 	}
-	if checked == 0 {
+	if len(rs) == 0 {
 		return check.UnknownResult("NIM resources", "neither the SPOT nor the lpp_source is defined in NIM (PRE-0205)")
 	}
 	return check.PassResult("the SPOT and lpp_source are served by the master", evs...)

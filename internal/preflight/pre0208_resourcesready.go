@@ -37,28 +37,18 @@ resource is stuck after a failed operation, reset it once nothing uses it
 
 func runResourcesReady(e *Env) check.Result {
 	var p problems
+	rs, unknown := e.planResources("Rstate", "alloc_count")
+	if unknown != nil {
+		return *unknown
+	}
 	var evs []check.Evidence
-	checked := 0
-	for _, r := range []struct{ kind, name string }{{"SPOT", e.Plan.Spot}, {"lpp_source", e.Plan.LppSource}} {
-		if r.name == "" {
-			continue
+	for _, r := range rs {
+		evs = append(evs, r.ev)
+		if st := r.obj.Rstate(); st != "ready for use" {
+			p.add(check.Blocker, r.kind+" "+r.name+" Rstate is \""+st+"\", not \"ready for use\"", r.ev)
 		}
-		f := lookupFact(e.M.Resources, r.name, e.masterReason("lsnim -l "+r.name))
-		obj, ok := f.Get()
-		if !ok {
-			return unknownOf(e.master(), r.kind+" "+r.name+" (lsnim -l)", f)
-		}
-		if obj.Name == "" {
-			continue // not defined: PRE-0205
-		}
-		checked++
-		x := ev(e.master(), f.Src, nimObjLines(obj, "Rstate", "alloc_count"), "")
-		evs = append(evs, x)
-		if st := obj.Rstate(); st != "ready for use" {
-			p.add(check.Blocker, r.kind+" "+r.name+" Rstate is \""+st+"\", not \"ready for use\"", x)
-		}
-		if n, ok := obj.AllocCount(); ok && n > 0 {
-			p.add(check.Warning, r.kind+" "+r.name+" is allocated "+strconv.Itoa(n)+" times (other NIM operations or nimadm runs)", x)
+		if n, ok := r.obj.AllocCount(); ok && n > 0 {
+			p.add(check.Warning, r.kind+" "+r.name+" is allocated "+strconv.Itoa(n)+" times (other NIM operations or nimadm runs)", r.ev)
 		}
 	}
 	if sf := e.spotFilesets(); e.Plan.Spot != "" && !sf.Known && sf.Src != nil && bytes.Contains(sf.Src.Output, []byte("0042-207")) {
@@ -67,7 +57,7 @@ func runResourcesReady(e *Env) check.Result {
 	if p.any() {
 		return p.result()
 	}
-	if checked == 0 {
+	if len(rs) == 0 {
 		return check.UnknownResult("NIM resources", "neither the SPOT nor the lpp_source is defined in NIM (PRE-0205)")
 	}
 	return check.PassResult("the SPOT and lpp_source are ready for use and not allocated", evs...)
